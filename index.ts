@@ -1,0 +1,3 @@
+// The package door: `import { BisChecks, BisRole } from 'cdk-bis'`.
+export * from './lib/roles';
+export * from './policies';

@@ -1,0 +1,246 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import type {
+  IPolicyValidationContext,
+  PolicyValidationPluginReport,
+  PolicyViolatingResource,
+  PolicyViolation,
+} from 'aws-cdk-lib';
+import { NagPack } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { version as packageVersion } from '../package.json';
+import { AppIndex, DEFAULT_INDEX_SETTINGS } from './engine/app-index';
+import { ConstructResource, type TemplateResource } from './engine/template-resource';
+import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
+import { ALL_RULES } from './rules';
+
+/** The plugin name. CDK derives the acknowledgement namespace from it: `BIS::<rule id>`. */
+export const BIS_PLUGIN_NAME = 'BIS';
+
+/** Where each rule is documented; reports link findings here. */
+export const RULES_DOC_URL = 'docs/RULES.md';
+
+export interface BisChecksProps {
+  /**
+   * The lowest level that fails synth. With `'warning'`, warnings are promoted to errors (like
+   * `-Werror`), so the CDK report shows them as errors.
+   *
+   * @default 'error' - warnings and infos are reported but never fail synth
+   */
+  readonly failOn?: 'error' | 'warning';
+  /**
+   * Rule IDs to switch off for the whole app. An unknown ID is an error.
+   *
+   * @default - every rule runs
+   */
+  readonly disable?: readonly string[];
+  /**
+   * Per-rule level overrides, e.g. `{ 'BIS-CO1': 'error' }`. An unknown ID is an error.
+   *
+   * @default - each rule's own level (see docs/RULES.md)
+   */
+  readonly levels?: Readonly<Record<string, Level>>;
+  /**
+   * The cost-allocation tag keys that BIS-CO9 requires.
+   *
+   * @default ['bis:owner', 'bis:cost-center']
+   */
+  readonly costAllocationTagKeys?: readonly string[];
+}
+
+/** One rule's verdict on one resource, with everything a report needs. */
+export interface BisFinding {
+  readonly rule: BisRule;
+  readonly level: Level;
+  readonly message: string;
+  readonly resource: TemplateResource;
+  /** Set when the finding is acknowledged with `Validations.of(c).acknowledge({ id: 'BIS::<id>', reason })`. */
+  readonly acknowledgedReason?: string;
+}
+
+/**
+ * The BIS diktat rule pack, as a CDK policy-validation plugin.
+ *
+ * @example
+ * Validations.of(app).addPlugins(new BisChecks(app, { failOn: 'error' }));
+ */
+export class BisChecks extends NagPack {
+  public readonly name = BIS_PLUGIN_NAME;
+  public readonly version = packageVersion;
+  public readonly ruleIds: string[];
+
+  private readonly failOn: 'error' | 'warning';
+  private readonly levels: Readonly<Record<string, Level>>;
+  private readonly rulesByType = new Map<string, BisRule[]>();
+  private readonly rulesForEveryType: BisRule[] = [];
+  private readonly settings: typeof DEFAULT_INDEX_SETTINGS;
+  private run?: { index: AppIndex; byConstruct: Map<CfnResource, TemplateResource>; findings: BisFinding[] };
+
+  constructor(scope?: IConstruct, props: BisChecksProps = {}) {
+    super(scope);
+    this.packName = BIS_PLUGIN_NAME;
+    const known = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
+    const unknown = (ids: readonly string[], field: string): void => {
+      const bad = ids.filter((id) => !known.has(id));
+      if (bad.length > 0) {
+        throw new Error(
+          `BisChecks: unknown rule ID${bad.length > 1 ? 's' : ''} in ${field}: ${bad.join(', ')}. ` +
+            `Rule IDs look like BIS-SF1; the full list is in docs/RULES.md.`,
+        );
+      }
+    };
+    if (props.failOn !== undefined && props.failOn !== 'error' && props.failOn !== 'warning') {
+      throw new Error(`BisChecks: failOn must be 'error' or 'warning', not ${JSON.stringify(props.failOn)}.`);
+    }
+    unknown(props.disable ?? [], 'disable');
+    unknown(Object.keys(props.levels ?? {}), 'levels');
+    for (const [id, level] of Object.entries(props.levels ?? {})) {
+      if (!LEVELS.includes(level)) {
+        throw new Error(
+          `BisChecks: levels['${id}'] is ${JSON.stringify(level)}; use one of ${LEVELS.join(', ')}.`,
+        );
+      }
+    }
+    const tagKeys = props.costAllocationTagKeys ?? DEFAULT_INDEX_SETTINGS.costAllocationTagKeys;
+    if (!Array.isArray(tagKeys) || tagKeys.some((key) => typeof key !== 'string' || key.trim() === '')) {
+      throw new Error('BisChecks: costAllocationTagKeys must be a list of non-empty tag keys.');
+    }
+
+    this.failOn = props.failOn ?? 'error';
+    this.levels = props.levels ?? {};
+    this.settings = { costAllocationTagKeys: tagKeys };
+    const disabled = new Set(props.disable ?? []);
+    const enabled = ALL_RULES.filter((rule) => !disabled.has(rule.id));
+    this.ruleIds = enabled.map((rule) => rule.id);
+    // Dispatch by resource type: a resource meets only the rules written for its type.
+    for (const rule of enabled) {
+      for (const type of rule.resourceTypes) {
+        if (type === '*') {
+          this.rulesForEveryType.push(rule);
+        } else {
+          const list = this.rulesByType.get(type) ?? [];
+          list.push(rule);
+          this.rulesByType.set(type, list);
+        }
+      }
+    }
+  }
+
+  /** Called by CDK at synth time. Acknowledged findings are passed on so CDK's report records their reasons. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const app = (context as IPolicyValidationContext & { appConstruct?: IConstruct }).appConstruct;
+    if (!app) {
+      throw new Error(
+        'BisChecks needs aws-cdk-lib >= 2.258 (the validation context has no appConstruct). Upgrade aws-cdk-lib.',
+      );
+    }
+    return this.report(this.evaluate(app), { includeAcknowledged: true });
+  }
+
+  /** Validate a construct tree directly (tests, tools). Acknowledged findings are left out, as in cdk-nag. */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return this.report(this.evaluate(scope), { includeAcknowledged: false });
+  }
+
+  /**
+   * Every finding in a construct tree, acknowledged ones included. Call it on a synthesized app
+   * (after `app.synth()`), so that tags, cross-stack references and aspects are in place.
+   */
+  public evaluate(scope: IConstruct): BisFinding[] {
+    const index = AppIndex.fromConstructTree(scope, this.settings);
+    const byConstruct = new Map<CfnResource, TemplateResource>();
+    for (const resource of index.resources) {
+      if (resource instanceof ConstructResource) byConstruct.set(resource.construct, resource);
+    }
+    this.run = { index, byConstruct, findings: [] };
+    try {
+      for (const construct of byConstruct.keys()) this.checkResource(construct);
+      return this.run.findings;
+    } finally {
+      this.run = undefined;
+    }
+  }
+
+  /** Run, on one resource, the rules dispatched to its type. */
+  protected checkResource(node: CfnResource): void {
+    const run = this.run;
+    const resource = run?.byConstruct.get(node);
+    if (!run || !resource || run.index.isMachinery(resource)) return;
+    const rules = this.rulesByType.get(resource.type);
+    if (rules) for (const rule of rules) this.apply(rule, resource, run.index, run.findings);
+    for (const rule of this.rulesForEveryType) this.apply(rule, resource, run.index, run.findings);
+  }
+
+  private apply(rule: BisRule, resource: TemplateResource, index: AppIndex, findings: BisFinding[]): void {
+    const verdict = checkSafely(rule, resource, index);
+    if (verdict.kind !== 'non-compliant') return;
+    const level = this.levels[rule.id] ?? verdict.level ?? rule.level;
+    findings.push({
+      rule,
+      level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
+      message: verdict.message,
+      resource,
+      acknowledgedReason:
+        resource instanceof ConstructResource ? acknowledgement(resource.construct, rule.id) : undefined,
+    });
+  }
+
+  private report(
+    findings: readonly BisFinding[],
+    options: { includeAcknowledged: boolean },
+  ): PolicyValidationPluginReport {
+    const violations = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    for (const finding of findings) {
+      if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
+      const key = `${finding.rule.id}\u0000${finding.level}\u0000${finding.message}`;
+      let violation = violations.get(key);
+      if (!violation) {
+        violation = {
+          ruleName: finding.rule.id,
+          description: `[${finding.rule.id}] ${finding.message}`,
+          fix: `${finding.rule.fix} To accept the finding instead, acknowledge it with a reason: Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::${finding.rule.id}', reason: '...' }).`,
+          severity: finding.level,
+          ruleMetadata: {
+            title: finding.rule.title,
+            family: finding.rule.family,
+            diktat: finding.rule.diktat,
+            documentation: `${RULES_DOC_URL}#${finding.rule.id.toLowerCase()}`,
+          },
+          violatingResources: [],
+        };
+        violations.set(key, violation);
+      }
+      violation.violatingResources.push({ constructPath: finding.resource.path, locations: ['Properties'] });
+    }
+    const failing = findings.some((finding) => finding.level === 'error' && finding.acknowledgedReason === undefined);
+    return { success: !failing, violations: [...violations.values()], pluginVersion: this.version };
+  }
+}
+
+/**
+ * A rule bug must not let a resource through unchecked, nor crash synth with a stack trace: it
+ * becomes an error finding that says what happened.
+ */
+function checkSafely(rule: BisRule, resource: TemplateResource, index: AppIndex): Verdict {
+  try {
+    return rule.check(resource, index);
+  } catch (error) {
+    return {
+      kind: 'non-compliant',
+      level: 'error',
+      message: `${rule.id} could not evaluate ${resource.type} ${resource.logicalId}: ${(error as Error).message}. This is a cdk-bis bug; please report it with the resource definition.`,
+    };
+  }
+}
+
+/** The reason given for `BIS::<ruleId>` on the resource or its closest acknowledging ancestor, as CDK reads it. */
+function acknowledgement(construct: IConstruct, ruleId: string): string | undefined {
+  const key = `${BIS_PLUGIN_NAME}::${ruleId}`;
+  for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data && key in entry.data) {
+        return String((entry.data as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return undefined;
+}

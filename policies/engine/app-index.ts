@@ -1,0 +1,213 @@
+import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { BisRole } from '../../lib/roles';
+import { isCdkMachinery } from './cdk-machinery';
+import { ConstructResource, isObject, JsonResource, type StackInfo, type TemplateResource } from './template-resource';
+import { referencedLogicalId } from './template-values';
+
+/** Settings that rules read through the index. */
+export interface IndexSettings {
+  /** Tag keys every cost-bearing resource must carry. */
+  readonly costAllocationTagKeys: readonly string[];
+}
+
+export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
+  costAllocationTagKeys: ['bis:owner', 'bis:cost-center'],
+};
+
+/**
+ * Everything relational rules need about the whole app, built once per validation run in one walk
+ * of the construct tree. Derived facts (logical-ID maps, "which buckets receive access logs"...)
+ * are computed on first use and cached, so every rule stays O(1) or O(stack) per resource and a
+ * run stays O(N) overall.
+ */
+export class AppIndex {
+  /** Walk the construct tree once: every stack (nested stacks and stages included) and every L1 resource. */
+  public static fromConstructTree(root: IConstruct, settings: IndexSettings = DEFAULT_INDEX_SETTINGS): AppIndex {
+    const index = new AppIndex(settings);
+    const stackInfos = new Map<Stack, StackInfo>();
+    const infoOf = (stack: Stack): StackInfo => {
+      let info = stackInfos.get(stack);
+      if (!info) {
+        const parent = NestedStack.isNestedStack(stack) ? stack.nestedStackParent : undefined;
+        const unit = parent ? infoOf(parent).deploymentUnit : undefined;
+        const created: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
+          path: stack.node.path,
+          role: BisRole.of(stack).role,
+          stackName: stack.stackName,
+          deploymentUnit: undefined as unknown as StackInfo,
+        };
+        created.deploymentUnit = unit ?? created;
+        info = created;
+        stackInfos.set(stack, info);
+        index.addStack(info);
+      }
+      return info;
+    };
+
+    const visit = (construct: IConstruct): void => {
+      if (CfnResource.isCfnResource(construct)) {
+        index.addResource(new ConstructResource(construct, infoOf(Stack.of(construct))));
+      } else if (construct instanceof CfnOutput) {
+        const exportName = Stack.of(construct).resolve(construct.exportName);
+        if (typeof exportName === 'string') index.addExport(exportName, infoOf(Stack.of(construct)));
+      } else if (Stack.isStack(construct)) {
+        infoOf(construct);
+      }
+      for (const child of construct.node.children) visit(child);
+    };
+    visit(root);
+
+    for (const [stack, info] of stackInfos) {
+      index.stackDependencies.set(
+        info,
+        stack.dependencies.map((dependency) => infoOf(dependency)),
+      );
+    }
+    return index;
+  }
+
+  public readonly stacks: StackInfo[] = [];
+  public readonly resources: TemplateResource[] = [];
+  private readonly resourcesByStack = new Map<StackInfo, TemplateResource[]>();
+  private readonly resourcesByLogicalId = new Map<StackInfo, Map<string, TemplateResource>>();
+  private readonly stackDependencies = new Map<StackInfo, StackInfo[]>();
+  private readonly exports = new Map<string, StackInfo>();
+  private readonly anchors = new Map<StackInfo, TemplateResource | null>();
+  private readonly machinery = new WeakMap<TemplateResource, boolean>();
+  private readonly memos = new Map<string, Map<StackInfo, unknown>>();
+
+  constructor(public readonly settings: IndexSettings) {}
+
+  public addStack(stack: StackInfo): void {
+    this.stacks.push(stack);
+    this.resourcesByStack.set(stack, []);
+  }
+
+  public addResource(resource: TemplateResource): void {
+    this.resources.push(resource);
+    this.resourcesByStack.get(resource.stack)?.push(resource);
+  }
+
+  /** Record a stack-level dependency (template scans have no construct tree to read it from). */
+  public addDependency(stack: StackInfo, dependsOn: StackInfo): void {
+    const list = this.stackDependencies.get(stack) ?? [];
+    list.push(dependsOn);
+    this.stackDependencies.set(stack, list);
+  }
+
+  /** Record a CloudFormation export, so `Fn::ImportValue` can be traced to the exporting stack. */
+  public addExport(exportName: string, stack: StackInfo): void {
+    this.exports.set(exportName, stack);
+  }
+
+  public resourcesOf(stack: StackInfo): readonly TemplateResource[] {
+    return this.resourcesByStack.get(stack) ?? [];
+  }
+
+  /** The resources of one type in one stack (not its nested stacks). */
+  public resourcesOfType(stack: StackInfo, ...types: string[]): TemplateResource[] {
+    return this.resourcesOf(stack).filter((resource) => types.includes(resource.type));
+  }
+
+  /** Stacks deployed with this one (itself and its nested stacks, at any depth). */
+  public deploymentUnitStacks(stack: StackInfo): StackInfo[] {
+    return this.stacks.filter((candidate) => candidate.deploymentUnit === stack.deploymentUnit);
+  }
+
+  /** The resource with this logical ID in the same template, if any. */
+  public resourceByLogicalId(stack: StackInfo, logicalId: string): TemplateResource | undefined {
+    let byId = this.resourcesByLogicalId.get(stack);
+    if (!byId) {
+      byId = new Map(this.resourcesOf(stack).map((resource) => [resource.logicalId, resource]));
+      this.resourcesByLogicalId.set(stack, byId);
+    }
+    return byId.get(logicalId);
+  }
+
+  /** The resource a `{ Ref }` or `{ 'Fn::GetAtt' }` value points to, in the same template. */
+  public referencedResource(from: TemplateResource, value: unknown): TemplateResource | undefined {
+    const logicalId = referencedLogicalId(value);
+    return logicalId === undefined ? undefined : this.resourceByLogicalId(from.stack, logicalId);
+  }
+
+  /** The stacks this stack depends on (references and explicit `addDependency`). */
+  public dependenciesOf(stack: StackInfo): readonly StackInfo[] {
+    return this.stackDependencies.get(stack) ?? [];
+  }
+
+  /** The stack exporting a literal export name, when the app contains it. */
+  public exportingStack(exportName: unknown): StackInfo | undefined {
+    return typeof exportName === 'string' ? this.exports.get(exportName) : undefined;
+  }
+
+  public isMachinery(resource: TemplateResource): boolean {
+    let machinery = this.machinery.get(resource);
+    if (machinery === undefined) {
+      machinery = isCdkMachinery(resource);
+      this.machinery.set(resource, machinery);
+    }
+    return machinery;
+  }
+
+  /**
+   * The resource that carries a stack's stack-level findings (no browser entry point, a forbidden
+   * dependency): the stack's first resource that is not CDK machinery.
+   */
+  public stackAnchor(stack: StackInfo): TemplateResource | undefined {
+    if (!this.anchors.has(stack)) {
+      this.anchors.set(stack, this.resourcesOf(stack).find((resource) => !this.isMachinery(resource)) ?? null);
+    }
+    return this.anchors.get(stack) ?? undefined;
+  }
+
+  /**
+   * Compute a per-stack fact once per run. Rules use it for anything derived from several
+   * resources, so that no rule rescans a stack for every resource it checks.
+   */
+  public memo<T>(key: string, stack: StackInfo, compute: () => T): T {
+    let byStack = this.memos.get(key);
+    if (!byStack) {
+      byStack = new Map();
+      this.memos.set(key, byStack);
+    }
+    if (!byStack.has(stack)) byStack.set(stack, compute());
+    return byStack.get(stack) as T;
+  }
+}
+
+/** A template to index without a construct tree (scans, tests of SAM and plain CloudFormation). */
+export interface IndexedTemplate {
+  /** The file path, used as the stack path and in resource paths (`<path>#<logicalId>`). */
+  readonly path: string;
+  readonly role: StackInfo['role'];
+  readonly template: unknown;
+  /** @default - the file name without extension */
+  readonly stackName?: string;
+}
+
+/** Index plain template JSON: one stack per template, resources in template order, exports from Outputs. */
+export function indexTemplates(templates: readonly IndexedTemplate[], settings = DEFAULT_INDEX_SETTINGS): AppIndex {
+  const index = new AppIndex(settings);
+  for (const { path, role, template, stackName } of templates) {
+    const stack: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
+      path,
+      role,
+      stackName: stackName ?? path.replace(/^.*[\\/]/, '').replace(/\..*$/, ''),
+      deploymentUnit: undefined as unknown as StackInfo,
+    };
+    stack.deploymentUnit = stack;
+    index.addStack(stack);
+    const body = isObject(template) ? template : {};
+    const resources = isObject(body.Resources) ? body.Resources : {};
+    for (const [logicalId, entry] of Object.entries(resources)) {
+      if (isObject(entry)) index.addResource(new JsonResource(logicalId, entry, stack, `${path}#${logicalId}`));
+    }
+    const outputs = isObject(body.Outputs) ? body.Outputs : {};
+    for (const output of Object.values(outputs)) {
+      const exportName = isObject(output) && isObject(output.Export) ? output.Export.Name : undefined;
+      if (typeof exportName === 'string') index.addExport(exportName, stack);
+    }
+  }
+  return index;
+}

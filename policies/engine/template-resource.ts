@@ -1,0 +1,148 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import type { BisRoleName } from '../../lib/roles';
+
+/** A JSON value as it appears in a synthesized template: literals, or intrinsic objects. */
+export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateObject = { [key: string]: TemplateValue };
+
+/** One stack (or nested stack, or scanned template) as rules see it. */
+export interface StackInfo {
+  /** Construct path of the stack (for a scanned template: the file path). */
+  readonly path: string;
+  readonly role: BisRoleName;
+  /** The CloudFormation stack name, when known. Cross-stack export names are prefixed with it. */
+  readonly stackName: string;
+  /** The top-level stack a nested stack deploys with; itself for a top-level stack. */
+  readonly deploymentUnit: StackInfo;
+}
+
+/**
+ * One resource in the shape of its synthesized template entry, whatever its origin: a CDK
+ * construct (rendered lazily, overrides included) or a template file. Rules read only this.
+ */
+export interface TemplateResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** Resolved properties; unresolvable values appear as intrinsic objects (`{ Ref }`, `{ 'Fn::GetAtt' }`...). */
+  readonly properties: TemplateObject;
+  readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
+  readonly metadata: TemplateObject;
+  /** The name of the CloudFormation Condition the resource is created under, if any. */
+  readonly condition?: string;
+  readonly stack: StackInfo;
+  /** Construct path for CDK resources; `<template>#<logicalId>` for scanned templates. */
+  readonly path: string;
+}
+
+/**
+ * A CDK L1 resource seen as its template entry. Properties render on first read only, because
+ * resolving a resource is the dominant cost of a validation run and many rules never need them.
+ */
+export class ConstructResource implements TemplateResource {
+  public readonly type: string;
+  public readonly path: string;
+  private rendered?: TemplateObject;
+  private renderedLogicalId?: string;
+
+  constructor(
+    public readonly construct: CfnResource,
+    public readonly stack: StackInfo,
+  ) {
+    this.type = construct.cfnResourceType;
+    this.path = construct.node.path;
+  }
+
+  public get logicalId(): string {
+    this.renderedLogicalId ??= String(Stack.of(this.construct).resolve(this.construct.logicalId));
+    return this.renderedLogicalId;
+  }
+
+  public get properties(): TemplateObject {
+    return (this.render().Properties as TemplateObject | undefined) ?? {};
+  }
+
+  public get deletionPolicy(): string | undefined {
+    return asOptionalString(this.render().DeletionPolicy);
+  }
+
+  public get updateReplacePolicy(): string | undefined {
+    return asOptionalString(this.render().UpdateReplacePolicy);
+  }
+
+  public get metadata(): TemplateObject {
+    return (this.render().Metadata as TemplateObject | undefined) ?? {};
+  }
+
+  public get condition(): string | undefined {
+    return asOptionalString(this.render().Condition);
+  }
+
+  private render(): TemplateObject {
+    this.rendered ??= renderConstruct(this.construct);
+    return this.rendered;
+  }
+}
+
+/** A resource read from a template file (or any template JSON). */
+export class JsonResource implements TemplateResource {
+  public readonly type: string;
+  public readonly properties: TemplateObject;
+  public readonly metadata: TemplateObject;
+  public readonly deletionPolicy?: string;
+  public readonly updateReplacePolicy?: string;
+  public readonly condition?: string;
+
+  constructor(
+    public readonly logicalId: string,
+    entry: TemplateObject,
+    public readonly stack: StackInfo,
+    public readonly path: string,
+  ) {
+    this.type = typeof entry.Type === 'string' ? entry.Type : '';
+    this.properties = isObject(entry.Properties) ? entry.Properties : {};
+    this.metadata = isObject(entry.Metadata) ? entry.Metadata : {};
+    this.deletionPolicy = asOptionalString(entry.DeletionPolicy);
+    this.updateReplacePolicy = asOptionalString(entry.UpdateReplacePolicy);
+    this.condition = asOptionalString(entry.Condition);
+  }
+}
+
+interface L1Internals {
+  readonly cfnProperties: Record<string, unknown>;
+  readonly rawOverrides: Record<string, unknown>;
+  renderProperties(props: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * Render one resource as `_toCloudFormation()` would. The fast path resolves the L1 properties
+ * then maps them to CloudFormation names; a resource with escape-hatch overrides takes CDK's own
+ * rendering so that every override is honoured exactly.
+ */
+function renderConstruct(construct: CfnResource): TemplateObject {
+  const stack = Stack.of(construct);
+  const l1 = construct as unknown as L1Internals;
+  if (Object.keys(l1.rawOverrides ?? {}).length > 0) {
+    const full = stack.resolve((construct as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as {
+      Resources?: Record<string, TemplateObject>;
+    };
+    return Object.values(full.Resources ?? {})[0] ?? {};
+  }
+  const options = construct.cfnOptions;
+  const resolvedProps = stack.resolve(l1.cfnProperties) as Record<string, unknown> | undefined;
+  return {
+    Properties: (resolvedProps ? l1.renderProperties(resolvedProps) : {}) as TemplateObject,
+    DeletionPolicy: options.deletionPolicy ?? null,
+    UpdateReplacePolicy: options.updateReplacePolicy ?? null,
+    Metadata: (stack.resolve(options.metadata) ?? {}) as TemplateObject,
+    Condition: options.condition ? (stack.resolve(options.condition.logicalId) as string) : null,
+  };
+}
+
+export function isObject(value: unknown): value is TemplateObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asOptionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,144 @@
+import { isObject, type TemplateObject, type TemplateValue } from './template-resource';
+
+/*
+ * Reading template values that may be intrinsics. Every helper answers for any input (never
+ * throws) and says "unknown" rather than guessing when a value is computed at deploy time.
+ */
+
+const INTRINSIC_KEYS = new Set([
+  'Ref',
+  'Condition',
+  'Fn::GetAtt',
+  'Fn::Join',
+  'Fn::Sub',
+  'Fn::If',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::ImportValue',
+  'Fn::FindInMap',
+  'Fn::Base64',
+  'Fn::GetAZs',
+  'Fn::Cidr',
+  'Fn::Equals',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Not',
+  'Fn::Transform',
+  'Fn::Length',
+  'Fn::ToJsonString',
+]);
+
+/** An object with exactly one key that is an intrinsic function: its value is known only at deploy time. */
+export function isIntrinsic(value: unknown): value is TemplateObject {
+  if (!isObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && INTRINSIC_KEYS.has(keys[0]);
+}
+
+/** The literal string, or undefined when the value is absent, not a string, or an intrinsic. */
+export function literalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The literal number (CloudFormation often writes numbers as strings), or undefined. */
+export function literalNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** true or false when the value is a literal boolean (or "true"/"false"), undefined otherwise. */
+export function literalBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
+}
+
+/** Walk a path of keys and indexes; undefined as soon as a step is missing or not a container. */
+export function valueAt(root: unknown, ...path: (string | number)[]): TemplateValue | undefined {
+  let current: unknown = root;
+  for (const step of path) {
+    if (typeof step === 'number') {
+      if (!Array.isArray(current)) return undefined;
+      current = current[step];
+    } else {
+      if (!isObject(current)) return undefined;
+      current = current[step];
+    }
+  }
+  return current as TemplateValue | undefined;
+}
+
+/** The elements of a literal list; an intrinsic or scalar gives an empty list. */
+export function listAt(root: unknown, ...path: (string | number)[]): TemplateValue[] {
+  const value = valueAt(root, ...path);
+  return Array.isArray(value) ? value : [];
+}
+
+/** A value that is a string or a list of strings (IAM `Action`, `Resource`...), as a list of literal strings. */
+export function stringList(value: unknown): { literals: string[]; hasComputed: boolean } {
+  const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  const literals: string[] = [];
+  let hasComputed = false;
+  for (const item of items) {
+    if (typeof item === 'string') literals.push(item);
+    else hasComputed = true;
+  }
+  return { literals, hasComputed };
+}
+
+/**
+ * The logical ID a value points to, when it is `{ Ref: X }` or `{ 'Fn::GetAtt': [X, attr] }`
+ * (or the string form `X.attr`).
+ */
+export function referencedLogicalId(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const ref = value.Ref;
+  if (typeof ref === 'string' && !ref.startsWith('AWS::')) return ref;
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
+/** Every `Fn::ImportValue` argument found anywhere inside a value. */
+export function importedValues(value: unknown, found: TemplateValue[] = []): TemplateValue[] {
+  if (Array.isArray(value)) {
+    for (const item of value) importedValues(item, found);
+  } else if (isObject(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'Fn::ImportValue') found.push(inner);
+      else importedValues(inner, found);
+    }
+  }
+  return found;
+}
+
+/** Every logical ID referenced (Ref, GetAtt, Sub `${X}` / `${X.attr}`) anywhere inside a value. */
+export function referencedLogicalIds(value: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) referencedLogicalIds(item, found);
+  } else if (isObject(value)) {
+    const direct = referencedLogicalId(value);
+    if (direct) found.add(direct);
+    const sub = value['Fn::Sub'];
+    const subTemplate = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
+    if (typeof subTemplate === 'string') {
+      for (const match of subTemplate.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) found.add(match[1]);
+    }
+    for (const inner of Object.values(value)) referencedLogicalIds(inner, found);
+  }
+  return found;
+}
+
+/** The value of a tag on a resource, for both tag shapes: `[{ Key, Value }]` and `{ key: value }`. */
+export function tagValue(tags: unknown, key: string): TemplateValue | undefined {
+  if (Array.isArray(tags)) {
+    for (const tag of tags) {
+      if (isObject(tag) && tag.Key === key) return tag.Value;
+    }
+    return undefined;
+  }
+  if (isObject(tags) && !isIntrinsic(tags)) return tags[key];
+  return undefined;
+}

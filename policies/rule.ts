@@ -1,0 +1,81 @@
+import { parse } from 'path';
+import type { AppIndex } from './engine/app-index';
+import type { TemplateResource } from './engine/template-resource';
+
+/** The rule families, one per diktat. */
+export const FAMILIES = {
+  BA: 'browser access',
+  SF: 'serverless first',
+  DI: 'data independence',
+  TR: 'trust (TaaS)',
+  CO: 'cost',
+  PO: 'portability',
+  AV: 'availability',
+} as const;
+
+export type Family = keyof typeof FAMILIES;
+
+/** How a finding is reported. Only `error` fails synth (and `warning` with `failOn: 'warning'`). */
+export type Level = 'error' | 'warning' | 'info';
+export const LEVELS: readonly Level[] = ['error', 'warning', 'info'];
+
+/** The outcome of one rule on one resource. A rule returns one; it never throws. */
+export type Verdict =
+  | { readonly kind: 'compliant' }
+  | { readonly kind: 'not-applicable' }
+  | {
+      readonly kind: 'non-compliant';
+      /** What is wrong with this resource, in words that name the property and the value. */
+      readonly message: string;
+      /** Overrides the rule's default level for this finding (e.g. error only in a data-platform stack). */
+      readonly level?: Level;
+    };
+
+export const COMPLIANT: Verdict = { kind: 'compliant' };
+export const NOT_APPLICABLE: Verdict = { kind: 'not-applicable' };
+export function nonCompliant(message: string, level?: Level): Verdict {
+  return level ? { kind: 'non-compliant', message, level } : { kind: 'non-compliant', message };
+}
+
+/** What a rule file declares beside its check: the single source for the pack and docs/RULES.md. */
+export interface RuleMetadata {
+  /** `BIS-<FAMILY><n>`, stable forever: acknowledgements and CI baselines depend on it. */
+  readonly id: string;
+  /** One line, phrased as the expectation ("Buckets are versioned"). */
+  readonly title: string;
+  /** The CTO's words the rule enforces, quoted in English. */
+  readonly diktat: string;
+  /** Why breaking the rule matters. */
+  readonly rationale: string;
+  /** How to fix a finding, concretely. */
+  readonly fix: string;
+  readonly level: Level;
+  /** CloudFormation types (SAM types included) the rule is dispatched to. */
+  readonly resourceTypes: readonly string[];
+}
+
+export type RuleCheck = (resource: TemplateResource, index: AppIndex) => Verdict;
+
+export interface BisRule extends RuleMetadata {
+  /** The rule file's name, e.g. `NoPublicIngress`. */
+  readonly name: string;
+  readonly family: Family;
+  readonly check: RuleCheck;
+}
+
+const RULE_ID = /^BIS-(BA|SF|DI|TR|CO|PO|AV)([1-9][0-9]*)$/;
+
+/**
+ * Declare a rule. Call it as `export default defineRule(__filename, {...}, check)` so that the
+ * rule's name is its file name, as in cdk-nag.
+ */
+export function defineRule(file: string, metadata: RuleMetadata, check: RuleCheck): BisRule {
+  const match = RULE_ID.exec(metadata.id);
+  if (!match) {
+    throw new Error(`Rule ${parse(file).name}: id "${metadata.id}" does not match BIS-<FAMILY><n>.`);
+  }
+  if (metadata.resourceTypes.length === 0) {
+    throw new Error(`Rule ${metadata.id}: resourceTypes is empty, so it would never run.`);
+  }
+  return { ...metadata, name: parse(file).name, family: match[1] as Family, check };
+}
