@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Pack cdk-bis, install the tarball into a fresh CDK app next to aws-cdk-lib, constructs and
+# cdk-nag, and check what a user sees: a non-compliant stack fails `cdk synth` with a BIS error,
+# an acknowledged one passes, and the TypeScript declarations resolve.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$repo"
+npm pack --silent --pack-destination "$work" >"$work/pack.out"
+tarball="$(tail -n 1 "$work/pack.out")"
+versions="$(node -p "const p=require('./package.json').devDependencies; [p['aws-cdk-lib'], p.constructs, p['cdk-nag'], p['aws-cdk'], p.typescript, p['@types/node']].join(' ')")"
+read -r cdk_lib constructs_v nag cli ts types_node <<<"$versions"
+
+cd "$work"
+cat > package.json <<'JSON'
+{ "name": "consumer-app", "version": "1.0.0", "private": true }
+JSON
+npm install --no-audit --no-fund --save-exact \
+  "aws-cdk-lib@$cdk_lib" "constructs@$constructs_v" "cdk-nag@$nag" "aws-cdk@$cli" \
+  "typescript@$ts" "@types/node@$types_node" "./$tarball" >/dev/null
+
+cat > app.js <<'JS'
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
+const { BisChecks, BisRole } = require('cdk-bis');
+
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app));
+const lake = new Stack(app, 'ConsumerLake');
+BisRole.of(lake).set('data-platform');
+const bucket = new s3.Bucket(lake, 'Unversioned');
+if (process.env.ACKNOWLEDGE === '1') {
+  Validations.of(lake).acknowledge(
+    ...new BisChecks().ruleIds.map((id) => ({ id: `BIS::${id}`, reason: 'consumer smoke test: acknowledged on purpose' })),
+  );
+}
+void bucket;
+app.synth();
+JS
+echo '{ "app": "node app.js" }' > cdk.json
+
+set +e
+npx cdk synth --quiet >synth.out 2>&1
+status=$?
+set -e
+if [ "$status" -eq 0 ]; then
+  echo "consumer smoke: a non-compliant stack passed cdk synth" >&2
+  cat synth.out >&2
+  exit 1
+fi
+grep -q "BIS-AV2" synth.out || { echo "consumer smoke: no BIS-AV2 error in the synth output" >&2; cat synth.out >&2; exit 1; }
+grep -q "app.js:10" synth.out || { echo "consumer smoke: the finding does not point at app.js:10" >&2; cat synth.out >&2; exit 1; }
+echo "consumer smoke: non-compliant stack fails with BIS-AV2 at app.js:10 (exit $status)"
+
+ACKNOWLEDGE=1 npx cdk synth --quiet >synth-ack.out 2>&1 || {
+  echo "consumer smoke: acknowledged findings still failed cdk synth" >&2
+  cat synth-ack.out >&2
+  exit 1
+}
+echo "consumer smoke: acknowledged findings pass"
+
+cat > check-types.ts <<'TS'
+import { App, Validations } from 'aws-cdk-lib';
+import { BisChecks, BisRole, type BisChecksProps } from 'cdk-bis';
+const props: BisChecksProps = { failOn: 'warning', levels: { 'BIS-AV4': 'error' } };
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app, props));
+export const role: string = BisRole.of(new (require('aws-cdk-lib').Stack)(app, 'S')).role;
+TS
+npx tsc --noEmit --strict --esModuleInterop --skipLibCheck --module commonjs --target es2022 --types node check-types.ts
+echo "consumer smoke: TypeScript declarations resolve"

@@ -1,0 +1,139 @@
+/*
+ * `npm run bench:pack`: validation cost of BisChecks against bare synth and cdk-nag's packs, on
+ * generated apps of 1,000, 5,000 and 10,000 resources. One process, interleaved repeats, medians.
+ * Not part of `npm test`; figures go to BENCHMARKS.md.
+ */
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { cpus, tmpdir, totalmem } from 'os';
+import { join } from 'path';
+import { BisChecks } from '../policies/bis-checks';
+
+// "Bare synth" means no validation plugin at all, so CDK's built-in CloudFormation validation is off too.
+process.env.CDK_VALIDATION = 'false';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const RESOURCES_PER_STACK = 120;
+
+/** A realistic mix per unit: bucket, queue, table, function with its role and policy, and an extra role. */
+function buildApp(targetResources: number, outdir: string): App {
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  let stack = new Stack(app, 'Stack0');
+  let inStack = 0;
+  let total = 0;
+  for (let unit = 0; total < targetResources; unit++) {
+    if (inStack >= RESOURCES_PER_STACK) {
+      stack = new Stack(app, `Stack${unit}`);
+      inStack = 0;
+    }
+    const bucket = new s3.Bucket(stack, `Bucket${unit}`, { versioned: unit % 2 === 0, enforceSSL: true });
+    const queue = new sqs.Queue(stack, `Queue${unit}`, { visibilityTimeout: Duration.seconds(60) });
+    const table = new dynamodb.Table(stack, `Table${unit}`, {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: unit % 3 === 0 ? dynamodb.BillingMode.PROVISIONED : dynamodb.BillingMode.PAY_PER_REQUEST,
+    });
+    const fn = new lambda.Function(stack, `Function${unit}`, {
+      runtime: unit % 5 === 0 ? lambda.Runtime.NODEJS_18_X : lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+      environment: { QUEUE_URL: queue.queueUrl, TABLE: table.tableName },
+    });
+    bucket.grantRead(fn);
+    new iam.Role(stack, `Role${unit}`, { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    // bucket, bucket policy, queue, table, function, service role, default policy, role
+    inStack += 8;
+    total += 8;
+  }
+  return app;
+}
+
+function countResources(root: IConstruct): number {
+  let count = 0;
+  const visit = (construct: IConstruct) => {
+    if (CfnResource.isCfnResource(construct)) count++;
+    for (const child of construct.node.children) visit(child);
+  };
+  visit(root);
+  return count;
+}
+
+function time(action: () => void): number {
+  global.gc?.();
+  const start = process.hrtime.bigint();
+  action();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+type Measure = 'construct' | 'synth' | 'bis' | 'serverless' | 'awsSolutions';
+const samples = new Map<number, Record<Measure, number[]>>();
+const resourceCounts = new Map<number, number>();
+const workdir = mkdtempSync(join(tmpdir(), 'bench-pack-'));
+
+for (let repeat = 0; repeat < REPEATS; repeat++) {
+  for (const size of SIZES) {
+    const record = samples.get(size) ?? { construct: [], synth: [], bis: [], serverless: [], awsSolutions: [] };
+    samples.set(size, record);
+    const outdir = join(workdir, `${size}-${repeat}`);
+    mkdirSync(outdir);
+    let app!: App;
+    record.construct.push(time(() => (app = buildApp(size, outdir))));
+    record.synth.push(time(() => app.synth()));
+    resourceCounts.set(size, countResources(app));
+    // Rotate the order of the packs so no pack always runs on a warmer (or colder) heap.
+    const packs: [Measure, () => void][] = [
+      ['bis', () => new BisChecks().validateScope(app)],
+      ['serverless', () => new ServerlessChecks().validateScope(app)],
+      ['awsSolutions', () => new AwsSolutionsChecks().validateScope(app)],
+    ];
+    for (let i = 0; i < packs.length; i++) {
+      const [measure, run] = packs[(i + repeat) % packs.length];
+      record[measure].push(time(run));
+    }
+    rmSync(outdir, { recursive: true, force: true });
+    console.error(`repeat ${repeat + 1}/${REPEATS} size ${size}: done`);
+  }
+}
+rmSync(workdir, { recursive: true, force: true });
+
+const rows = SIZES.map((size) => {
+  const record = samples.get(size)!;
+  const m = (measure: Measure) => median(record[measure]);
+  return {
+    size,
+    resources: resourceCounts.get(size)!,
+    construct: m('construct'),
+    synth: m('synth'),
+    bis: m('bis'),
+    serverless: m('serverless'),
+    awsSolutions: m('awsSolutions'),
+  };
+});
+
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const lines = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}.`,
+  '',
+  '| target size | CfnResources | construct | bare synth | BisChecks | ServerlessChecks | AwsSolutionsChecks | BisChecks / Serverless | BisChecks / synth |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${(r.bis / r.serverless).toFixed(2)} | ${((100 * r.bis) / r.synth).toFixed(1)} % |`,
+  ),
+];
+const smallest = rows.find((r) => r.size === 1000);
+const largest = rows.find((r) => r.size === 10000);
+if (smallest && largest) {
+  lines.push('', `BisChecks 10k/1k validation-time ratio: ${(largest.bis / smallest.bis).toFixed(2)} (target ≤ 12).`);
+}
+console.log(lines.join('\n'));
+writeFileSync(join(__dirname, 'results-pack.md'), lines.join('\n') + '\n');
