@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { BisChecks } from '../policies/bis-checks';
@@ -81,7 +81,13 @@ const workdir = mkdtempSync(join(tmpdir(), 'bench-pack-'));
 
 for (let repeat = 0; repeat < REPEATS; repeat++) {
   for (const size of SIZES) {
-    const record = samples.get(size) ?? { construct: [], synth: [], bis: [], serverless: [], awsSolutions: [] };
+    const record = samples.get(size) ?? {
+      construct: [],
+      synth: [],
+      bis: [],
+      serverless: [],
+      awsSolutions: [],
+    };
     samples.set(size, record);
     const outdir = join(workdir, `${size}-${repeat}`);
     mkdirSync(outdir);
@@ -133,7 +139,9 @@ const lines = [
 const smallest = rows.find((r) => r.size === 1000);
 const largest = rows.find((r) => r.size === 10000);
 if (smallest && largest) {
-  lines.push('', `BisChecks 10k/1k validation-time ratio: ${(largest.bis / smallest.bis).toFixed(2)} (target ≤ 12).`);
+  lines.push(
+    '',
+    `BisChecks 10k/1k validation-time ratio: ${(largest.bis / smallest.bis).toFixed(2)} (target ≤ 12).`,
+  );
 }
 console.log(lines.join('\n'));
-writeFileSync(join(__dirname, 'results-pack.md'), lines.join('\n') + '\n');

@@ -211,7 +211,9 @@ export class BisChecks extends NagPack {
       }
       violation.violatingResources.push({ constructPath: finding.resource.path, locations: ['Properties'] });
     }
-    const failing = findings.some((finding) => finding.level === 'error' && finding.acknowledgedReason === undefined);
+    const failing = findings.some(
+      (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
+    );
     return { success: !failing, violations: [...violations.values()], pluginVersion: this.version };
   }
 }

@@ -12,13 +12,16 @@ export function renderRulesDoc(rules: readonly BisRule[]): string {
     '<!-- Generated from the rule metadata by `npm run docs`. Do not edit: edit the rule file instead. -->',
     '',
     `${rules.length} rules, one file each under \`policies/rules/<family>/<RuleName>.ts\`. ` +
-      'Errors fail `cdk synth`; warnings and infos are reported and fail only with `failOn: \'warning\'`. ' +
+      "Errors fail `cdk synth`; warnings and infos are reported and fail only with `failOn: 'warning'`. " +
       `Acknowledge a finding with \`Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::<rule id>', reason: '...' })\`. ` +
       'Change a level with `levels`, switch a rule off with `disable` (see the README).',
     '',
     '| ID | Rule | Level | Title |',
     '|---|---|---|---|',
-    ...rules.map((rule) => `| [${rule.id}](#${anchor(rule)}) | ${rule.name} | ${rule.level} | ${escapeCell(rule.title)} |`),
+    ...rules.map(
+      (rule) =>
+        `| [${rule.id}](#${anchor(rule)}) | ${rule.name} | ${rule.level} | ${escapeCell(rule.title)} |`,
+    ),
     '',
   ];
   for (const family of Object.keys(FAMILIES) as Family[]) {

@@ -2,7 +2,13 @@ import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisRole } from '../../lib/roles';
 import { isCdkMachinery } from './cdk-machinery';
-import { ConstructResource, isObject, JsonResource, type StackInfo, type TemplateResource } from './template-resource';
+import {
+  ConstructResource,
+  isObject,
+  JsonResource,
+  type StackInfo,
+  type TemplateResource,
+} from './template-resource';
 import { referencedLogicalId } from './template-values';
 
 /** Settings that rules read through the index. */
@@ -23,7 +29,10 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
  */
 export class AppIndex {
   /** Walk the construct tree once: every stack (nested stacks and stages included) and every L1 resource. */
-  public static fromConstructTree(root: IConstruct, settings: IndexSettings = DEFAULT_INDEX_SETTINGS): AppIndex {
+  public static fromConstructTree(
+    root: IConstruct,
+    settings: IndexSettings = DEFAULT_INDEX_SETTINGS,
+  ): AppIndex {
     const index = new AppIndex(settings);
     const stackInfos = new Map<Stack, StackInfo>();
     const infoOf = (stack: Stack): StackInfo => {
@@ -156,7 +165,10 @@ export class AppIndex {
    */
   public stackAnchor(stack: StackInfo): TemplateResource | undefined {
     if (!this.anchors.has(stack)) {
-      this.anchors.set(stack, this.resourcesOf(stack).find((resource) => !this.isMachinery(resource)) ?? null);
+      this.anchors.set(
+        stack,
+        this.resourcesOf(stack).find((resource) => !this.isMachinery(resource)) ?? null,
+      );
     }
     return this.anchors.get(stack) ?? undefined;
   }
@@ -187,7 +199,10 @@ export interface IndexedTemplate {
 }
 
 /** Index plain template JSON: one stack per template, resources in template order, exports from Outputs. */
-export function indexTemplates(templates: readonly IndexedTemplate[], settings = DEFAULT_INDEX_SETTINGS): AppIndex {
+export function indexTemplates(
+  templates: readonly IndexedTemplate[],
+  settings = DEFAULT_INDEX_SETTINGS,
+): AppIndex {
   const index = new AppIndex(settings);
   for (const { path, role, template, stackName } of templates) {
     const stack: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
@@ -201,7 +216,8 @@ export function indexTemplates(templates: readonly IndexedTemplate[], settings =
     const body = isObject(template) ? template : {};
     const resources = isObject(body.Resources) ? body.Resources : {};
     for (const [logicalId, entry] of Object.entries(resources)) {
-      if (isObject(entry)) index.addResource(new JsonResource(logicalId, entry, stack, `${path}#${logicalId}`));
+      if (isObject(entry))
+        index.addResource(new JsonResource(logicalId, entry, stack, `${path}#${logicalId}`));
     }
     const outputs = isObject(body.Outputs) ? body.Outputs : {};
     for (const output of Object.values(outputs)) {

@@ -27,4 +27,3 @@ export function isCdkMachinery(resource: Pick<TemplateResource, 'path'>): boolea
   // A scanned template's path is `<file>#<logicalId>`, so one test covers both origins.
   return MACHINERY_ID_PATTERNS.some((pattern) => pattern.test(resource.path));
 }
-

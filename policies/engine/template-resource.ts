@@ -2,7 +2,8 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { BisRoleName } from '../../lib/roles';
 
 /** A JSON value as it appears in a synthesized template: literals, or intrinsic objects. */
-export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateValue =
+  string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
 export type TemplateObject = { [key: string]: TemplateValue };
 
 /** One stack (or nested stack, or scanned template) as rules see it. */
@@ -123,7 +124,9 @@ function renderConstruct(construct: CfnResource): TemplateObject {
   const stack = Stack.of(construct);
   const l1 = construct as unknown as L1Internals;
   if (Object.keys(l1.rawOverrides ?? {}).length > 0) {
-    const full = stack.resolve((construct as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as {
+    const full = stack.resolve(
+      (construct as unknown as { _toCloudFormation(): unknown })._toCloudFormation(),
+    ) as {
       Resources?: Record<string, TemplateObject>;
     };
     return Object.values(full.Resources ?? {})[0] ?? {};

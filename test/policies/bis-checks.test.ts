@@ -28,7 +28,9 @@ function synthesizedReport(app: ReturnType<typeof testApp>, checks: BisChecks) {
 
 describe('BisChecks configuration', () => {
   test('an unknown rule ID in disable is an error that names the ID', () => {
-    expect(() => new BisChecks(undefined, { disable: ['BIS-SF1', 'BIS-XX9'] })).toThrow(/unknown rule ID in disable: BIS-XX9/);
+    expect(() => new BisChecks(undefined, { disable: ['BIS-SF1', 'BIS-XX9'] })).toThrow(
+      /unknown rule ID in disable: BIS-XX9/,
+    );
   });
 
   test('an unknown rule ID in levels is an error that names the ID', () => {
@@ -36,11 +38,15 @@ describe('BisChecks configuration', () => {
   });
 
   test('a level that is not error, warning or info is an error', () => {
-    expect(() => new BisChecks(undefined, { levels: { 'BIS-AV2': 'fatal' as never } })).toThrow(/levels\['BIS-AV2'\] is "fatal"/);
+    expect(() => new BisChecks(undefined, { levels: { 'BIS-AV2': 'fatal' as never } })).toThrow(
+      /levels\['BIS-AV2'\] is "fatal"/,
+    );
   });
 
   test('failOn accepts only error or warning', () => {
-    expect(() => new BisChecks(undefined, { failOn: 'info' as never })).toThrow(/failOn must be 'error' or 'warning'/);
+    expect(() => new BisChecks(undefined, { failOn: 'info' as never })).toThrow(
+      /failOn must be 'error' or 'warning'/,
+    );
   });
 
   test('empty cost-allocation tag keys are rejected', () => {
@@ -56,7 +62,10 @@ describe('BisChecks configuration', () => {
 
   test('levels override a rule level in both directions', () => {
     const { app } = appWithOneErrorAndOneWarning();
-    const report = synthesizedReport(app, new BisChecks(undefined, { levels: { 'BIS-AV2': 'info', 'BIS-AV4': 'error' } }));
+    const report = synthesizedReport(
+      app,
+      new BisChecks(undefined, { levels: { 'BIS-AV2': 'info', 'BIS-AV4': 'error' } }),
+    );
     const severities = Object.fromEntries(report.violations.map((v) => [v.ruleName, v.severity]));
     expect(severities).toMatchObject({ 'BIS-AV2': 'info', 'BIS-AV4': 'error' });
     expect(report.success).toBe(false);
@@ -86,7 +95,10 @@ describe('BisChecks verdicts', () => {
 
   test("failOn: 'warning' promotes warnings to errors and fails", () => {
     const { app } = appWithOneErrorAndOneWarning();
-    const report = synthesizedReport(app, new BisChecks(undefined, { disable: ['BIS-AV2'], failOn: 'warning' }));
+    const report = synthesizedReport(
+      app,
+      new BisChecks(undefined, { disable: ['BIS-AV2'], failOn: 'warning' }),
+    );
     expect(report.violations.find((v) => v.ruleName === 'BIS-AV4')?.severity).toBe('error');
     expect(report.success).toBe(false);
   });
@@ -95,7 +107,9 @@ describe('BisChecks verdicts', () => {
     const { app, bucket } = appWithOneErrorAndOneWarning();
     Validations.of(bucket).acknowledge({ id: 'BIS::BIS-AV2', reason: 'replica of an external archive' });
     const findings = evaluateApp(app);
-    expect(findings.find((f) => f.rule.id === 'BIS-AV2')?.acknowledgedReason).toBe('replica of an external archive');
+    expect(findings.find((f) => f.rule.id === 'BIS-AV2')?.acknowledgedReason).toBe(
+      'replica of an external archive',
+    );
     const report = new BisChecks().validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).not.toContain('BIS-AV2');
     expect(report.success).toBe(true);
@@ -128,7 +142,9 @@ describe('BisChecks verdicts', () => {
 
   test('an unknown role is a clear error', () => {
     const stack = new Stack(testApp(), 'S');
-    expect(() => BisRole.of(stack).set('database' as never)).toThrow(/unknown role. Use one of: data-platform, infrastructure, application/);
+    expect(() => BisRole.of(stack).set('database' as never)).toThrow(
+      /unknown role. Use one of: data-platform, infrastructure, application/,
+    );
   });
 });
 
@@ -137,10 +153,20 @@ describe("CDK's own machinery is never judged as application code or data", () =
   function appWithMachinery() {
     const app = testApp();
     const stack = new Stack(app, 'Web');
-    const site = new s3.Bucket(stack, 'Site', { autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY });
-    new s3deploy.BucketDeployment(stack, 'Deploy', { sources: [s3deploy.Source.data('index.html', '<h1>hi</h1>')], destinationBucket: site });
+    const site = new s3.Bucket(stack, 'Site', {
+      autoDeleteObjects: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new s3deploy.BucketDeployment(stack, 'Deploy', {
+      sources: [s3deploy.Source.data('index.html', '<h1>hi</h1>')],
+      destinationBucket: site,
+    });
     new cr.AwsCustomResource(stack, 'Lookup', {
-      onCreate: { service: 'S3', action: 'listBuckets', physicalResourceId: cr.PhysicalResourceId.of('buckets') },
+      onCreate: {
+        service: 'S3',
+        action: 'listBuckets',
+        physicalResourceId: cr.PhysicalResourceId.of('buckets'),
+      },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
     });
     const handler = new lambda.Function(stack, 'Handler', {
@@ -166,13 +192,19 @@ describe("CDK's own machinery is never judged as application code or data", () =
   const findings = evaluateApp(appWithMachinery());
 
   test.each(machinery)('%s gets no finding', (_name, pathPattern) => {
-    expect(findings.filter((f) => pathPattern.test(f.resource.path)).map((f) => `${f.rule.id} ${f.resource.path}`)).toEqual([]);
+    expect(
+      findings.filter((f) => pathPattern.test(f.resource.path)).map((f) => `${f.rule.id} ${f.resource.path}`),
+    ).toEqual([]);
   });
 
   test("the application's own function in the same stack is still judged", () => {
     // Proves the rules ran: the user's function meets the function rules the machinery escaped.
-    const functionRules = new Set(ALL_RULES.filter((r) => r.resourceTypes.includes('AWS::Lambda::Function')).map((r) => r.id));
-    const onHandler = findings.filter((f) => f.resource.path === 'Web/Handler/Resource').map((f) => f.rule.id);
+    const functionRules = new Set(
+      ALL_RULES.filter((r) => r.resourceTypes.includes('AWS::Lambda::Function')).map((r) => r.id),
+    );
+    const onHandler = findings
+      .filter((f) => f.resource.path === 'Web/Handler/Resource')
+      .map((f) => f.rule.id);
     expect(onHandler.some((id) => functionRules.has(id))).toBe(true);
   });
 });

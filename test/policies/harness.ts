@@ -36,7 +36,9 @@ export function verdictOf(rule: BisRule, resource: IConstruct): Verdict {
   const app = Stack.of(cfn).node.root as App;
   app.synth();
   const index = AppIndex.fromConstructTree(app);
-  const view = index.resources.find((candidate) => candidate instanceof ConstructResource && candidate.construct === cfn);
+  const view = index.resources.find(
+    (candidate) => candidate instanceof ConstructResource && candidate.construct === cfn,
+  );
   if (!view) throw new Error(`${cfn.node.path} is not in the index`);
   return rule.check(view, index);
 }

@@ -24,7 +24,11 @@ function ruleFiles(): { family: string; name: string }[] {
 describe('the rule catalogue', () => {
   test('every rule file is registered in the pack, and nothing else is', () => {
     const registered = ALL_RULES.map((rule) => `${rule.family.toLowerCase()}/${rule.name}`).sort();
-    expect(registered).toEqual(ruleFiles().map((file) => `${file.family}/${file.name}`).sort());
+    expect(registered).toEqual(
+      ruleFiles()
+        .map((file) => `${file.family}/${file.name}`)
+        .sort(),
+    );
   });
 
   test('rule IDs are unique and follow BIS-<FAMILY><n>, in the folder of their family', () => {
@@ -42,7 +46,8 @@ describe('the rule catalogue', () => {
         expect(field.trim().length).toBeGreaterThan(10);
       }
       expect(rule.resourceTypes.length).toBeGreaterThan(0);
-      for (const type of rule.resourceTypes) expect(type).toMatch(/^(\*|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)$/);
+      for (const type of rule.resourceTypes)
+        expect(type).toMatch(/^(\*|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)$/);
     }
   });
 

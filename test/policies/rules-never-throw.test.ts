@@ -22,7 +22,9 @@ function propertyNamesUsedByRules(): string[] {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
       else if (entry.endsWith('.ts')) {
-        for (const match of readFileSync(path, 'utf8').matchAll(/'([A-Z][A-Za-z0-9]{1,40}|aws:[A-Za-z]+)'/g)) {
+        for (const match of readFileSync(path, 'utf8').matchAll(
+          /'([A-Z][A-Za-z0-9]{1,40}|aws:[A-Za-z]+)'/g,
+        )) {
           names.add(match[1]);
         }
       }
@@ -37,9 +39,36 @@ const KEYS = [...propertyNamesUsedByRules(), 'Type', 'Status', 'Value', 'Key', '
 const LOGICAL_IDS = ['ResourceA', 'ResourceB', 'ResourceC', 'ResourceD', 'ResourceE'];
 
 const scalar = fc.oneof(
-  fc.constantFrom('*', '0.0.0.0/0', '::/0', 'Enabled', 'Suspended', 'true', 'false', 'HTTP', 'HTTPS', 'allow-all'),
-  fc.constantFrom('arm64', 'x86_64', 'nodejs16.x', 'nodejs22.x', 'PROVISIONED', 'PAY_PER_REQUEST', 'Delete', 'Retain'),
-  fc.constantFrom('aws:kms', 'AES256', 'alias/aws/s3', 'lambda', 's3.amazonaws.com', 'arn:aws:iam::aws:policy/AdministratorAccess'),
+  fc.constantFrom(
+    '*',
+    '0.0.0.0/0',
+    '::/0',
+    'Enabled',
+    'Suspended',
+    'true',
+    'false',
+    'HTTP',
+    'HTTPS',
+    'allow-all',
+  ),
+  fc.constantFrom(
+    'arm64',
+    'x86_64',
+    'nodejs16.x',
+    'nodejs22.x',
+    'PROVISIONED',
+    'PAY_PER_REQUEST',
+    'Delete',
+    'Retain',
+  ),
+  fc.constantFrom(
+    'aws:kms',
+    'AES256',
+    'alias/aws/s3',
+    'lambda',
+    's3.amazonaws.com',
+    'arn:aws:iam::aws:policy/AdministratorAccess',
+  ),
   fc.string({ maxLength: 12 }),
   fc.integer({ min: -1, max: 70000 }),
   fc.boolean(),
@@ -49,7 +78,9 @@ const scalar = fc.oneof(
 const intrinsic = (value: fc.Arbitrary<unknown>) =>
   fc.oneof(
     fc.constantFrom(...LOGICAL_IDS, 'AWS::Region', 'AWS::NoValue').map((id) => ({ Ref: id })),
-    fc.tuple(fc.constantFrom(...LOGICAL_IDS), fc.constantFrom('Arn', 'Name')).map((pair) => ({ 'Fn::GetAtt': pair })),
+    fc
+      .tuple(fc.constantFrom(...LOGICAL_IDS), fc.constantFrom('Arn', 'Name'))
+      .map((pair) => ({ 'Fn::GetAtt': pair })),
     fc.string({ maxLength: 8 }).map((name) => ({ 'Fn::ImportValue': name })),
     fc.tuple(value, value).map(([a, b]) => ({ 'Fn::If': ['Cond', a, b] })),
     fc.array(value, { maxLength: 3 }).map((parts) => ({ 'Fn::Join': ['', parts] })),
@@ -72,7 +103,9 @@ const resourceEntry = fc.record(
     Type: fc.constantFrom(...TYPES),
     Properties: fc.oneof(fc.dictionary(fc.constantFrom(...KEYS), json, { maxKeys: 6 }), json),
     DeletionPolicy: fc.constantFrom('Delete', 'Retain', 'Snapshot', 'RetainExceptOnDelete'),
-    Metadata: fc.dictionary(fc.constantFrom('cdk-bis:portable-function', 'aws:cdk:path', 'cdk_nag'), json, { maxKeys: 2 }),
+    Metadata: fc.dictionary(fc.constantFrom('cdk-bis:portable-function', 'aws:cdk:path', 'cdk_nag'), json, {
+      maxKeys: 2,
+    }),
     Condition: fc.constant('Cond'),
   },
   { requiredKeys: ['Type'] },
@@ -91,15 +124,18 @@ function verdicts(index: AppIndex): string[] {
 }
 
 function verdictsOf(resource: TemplateResource, index: AppIndex): string[] {
-  return ALL_RULES.filter((rule) => rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes('*')).map(
-    (rule) => {
-      try {
-        return `${rule.id} ${resource.logicalId} ${JSON.stringify(rule.check(resource, index))}`;
-      } catch (error) {
-        throw new Error(`${rule.id} threw on ${JSON.stringify({ type: resource.type, properties: resource.properties })}: ${error}`);
-      }
-    },
-  );
+  return ALL_RULES.filter(
+    (rule) => rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes('*'),
+  ).map((rule) => {
+    try {
+      return `${rule.id} ${resource.logicalId} ${JSON.stringify(rule.check(resource, index))}`;
+    } catch (error) {
+      throw new Error(
+        `${rule.id} threw on ${JSON.stringify({ type: resource.type, properties: resource.properties })}: ${error}`,
+        { cause: error },
+      );
+    }
+  });
 }
 
 function toTemplate(resources: readonly object[]) {
@@ -114,7 +150,8 @@ describe('rules never throw and always agree with themselves', () => {
     let resourcesChecked = 0;
     fc.assert(
       fc.property(template, ({ role, resources }) => {
-        const build = () => indexTemplates([{ path: 'fuzz.template.json', role, template: toTemplate(resources) }]);
+        const build = () =>
+          indexTemplates([{ path: 'fuzz.template.json', role, template: toTemplate(resources) }]);
         const first = verdicts(build());
         const second = verdicts(build());
         resourcesChecked += resources.length;
@@ -134,7 +171,9 @@ describe('rules never throw and always agree with themselves', () => {
           const stack = new Stack(app, 'Fuzz');
           BisRole.of(stack).set(role);
           const parameter = new CfnParameter(stack, 'Param', { default: 'x' });
-          const condition = new CfnCondition(stack, 'Cond', { expression: Fn.conditionEquals(parameter.valueAsString, 'x') });
+          const condition = new CfnCondition(stack, 'Cond', {
+            expression: Fn.conditionEquals(parameter.valueAsString, 'x'),
+          });
           const tokens = [
             parameter.valueAsString,
             Lazy.string({ produce: () => 'lazy-value' }),
@@ -146,11 +185,15 @@ describe('rules never throw and always agree with themselves', () => {
             const properties = withTokens(entry.Properties, tokens, i);
             const resource = new CfnResource(stack, LOGICAL_IDS[i] ?? `Resource${i}`, {
               type: entry.Type,
-              properties: typeof properties === 'object' && properties !== null && !Array.isArray(properties) ? properties : {},
+              properties:
+                typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+                  ? properties
+                  : {},
             });
             resource.overrideLogicalId(LOGICAL_IDS[i] ?? `Resource${i}`);
             if (entry.Condition) resource.cfnOptions.condition = condition;
-            if (overridden.includes(i)) resource.addPropertyOverride('Overridden.Value', tokens[i % tokens.length]);
+            if (overridden.includes(i))
+              resource.addPropertyOverride('Overridden.Value', tokens[i % tokens.length]);
           });
           return AppIndex.fromConstructTree(app);
         };
@@ -169,7 +212,9 @@ describe('rules never throw and always agree with themselves', () => {
 function withTokens(value: unknown, tokens: readonly unknown[], salt: number): unknown {
   if (Array.isArray(value)) return value.map((item, i) => withTokens(item, tokens, salt + i));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner], i) => [key, withTokens(inner, tokens, salt + i + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner], i) => [key, withTokens(inner, tokens, salt + i + 1)]),
+    );
   }
   return salt % 3 === 0 ? tokens[salt % tokens.length] : value;
 }
