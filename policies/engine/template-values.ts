@@ -43,7 +43,8 @@ export function literalString(value: unknown): string | undefined {
 /** The literal number (CloudFormation often writes numbers as strings), or undefined. */
 export function literalNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
@@ -124,7 +125,8 @@ export function referencedLogicalIds(value: unknown, found: Set<string> = new Se
     const sub = value['Fn::Sub'];
     const subTemplate = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
     if (typeof subTemplate === 'string') {
-      for (const match of subTemplate.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) found.add(match[1]);
+      for (const match of subTemplate.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g))
+        found.add(match[1]);
     }
     for (const inner of Object.values(value)) referencedLogicalIds(inner, found);
   }
@@ -141,4 +143,54 @@ export function tagValue(tags: unknown, key: string): TemplateValue | undefined 
   }
   if (isObject(tags) && !isIntrinsic(tags)) return tags[key];
   return undefined;
+}
+
+/**
+ * The values a template value can take at deploy time: both branches of every `Fn::If` (at any
+ * depth), none for `Ref: AWS::NoValue`, and the value itself otherwise (an intrinsic stays one).
+ */
+export function possibleValues(value: unknown): TemplateValue[] {
+  if (value === undefined) return [];
+  if (isIntrinsic(value)) {
+    if (value.Ref === 'AWS::NoValue') return [];
+    const branches = value['Fn::If'];
+    if (Array.isArray(branches) && branches.length === 3) {
+      return [...possibleValues(branches[1]), ...possibleValues(branches[2])];
+    }
+  }
+  return [value as TemplateValue];
+}
+
+/**
+ * True when the property can be absent at deploy time: missing, `Ref: AWS::NoValue`, or an `Fn::If`
+ * with such a branch. Pairs with `possibleValues` when absence means a default (x86_64, PROVISIONED).
+ */
+export function mayBeAbsent(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (!isIntrinsic(value)) return false;
+  if (value.Ref === 'AWS::NoValue') return true;
+  const branches = value['Fn::If'];
+  return (
+    Array.isArray(branches) && branches.length === 3 && (mayBeAbsent(branches[1]) || mayBeAbsent(branches[2]))
+  );
+}
+
+/**
+ * Whether the value at a path exists at deploy time, following `Fn::If` at every level of the path
+ * (`DeadLetterConfig: { 'Fn::If': [c, { TargetArn }, { Ref: 'AWS::NoValue' }] }` is `'conditional'`).
+ * A present value may itself be computed; only its existence is judged.
+ */
+export function presenceAt(root: unknown, ...path: string[]): 'present' | 'conditional' | 'absent' {
+  let present = false;
+  let absent = false;
+  const walk = (value: unknown, rest: string[]): void => {
+    if (mayBeAbsent(value) || value === '') absent = true;
+    for (const possible of possibleValues(value)) {
+      if (possible === null || possible === '') absent = true;
+      else if (rest.length === 0) present = true;
+      else walk(valueAt(possible, rest[0]), rest.slice(1));
+    }
+  };
+  walk(root, path);
+  return present ? (absent ? 'conditional' : 'present') : 'absent';
 }
