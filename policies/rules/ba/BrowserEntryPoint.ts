@@ -1,0 +1,109 @@
+import type { AppIndex } from '../../engine/app-index';
+import type { TemplateResource } from '../../engine/template-resource';
+import { isObject } from '../../engine/template-resource';
+import {
+  isIntrinsic,
+  literalString,
+  possibleValues,
+  stringList,
+  valueAt,
+} from '../../engine/template-values';
+import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
+
+/** What the rule accepts as a browser entry point, for the message. */
+const ACCEPTED_KINDS =
+  'an API Gateway REST API (AWS::ApiGateway::RestApi, AWS::Serverless::Api), an HTTP or WebSocket API ' +
+  '(AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi), a Lambda function URL (AWS::Lambda::Url, SAM ' +
+  'FunctionUrlConfig or an Api/HttpApi event), a CloudFront distribution, an internet-facing ALB with an HTTPS ' +
+  'listener, an AppSync API or an Amplify app';
+
+export default defineRule(
+  __filename,
+  {
+    id: 'BIS-BA1',
+    title: 'Application stacks have an HTTPS browser entry point',
+    diktat:
+      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
+    rationale:
+      'An application deployment with no HTTPS web entry point can only be used through a thick client, a VPN or a terminal: it cannot be used from a Chromebook, and its users depend on software the enterprise must install and patch on every device.',
+    fix:
+      'Give the application a browser entry point in the same deployment unit (the stack or one of its nested stacks): ' +
+      'an `apigatewayv2.HttpApi` (AWS::ApiGatewayV2::Api), an `apigateway.RestApi` (AWS::ApiGateway::RestApi), ' +
+      '`fn.addFunctionUrl()` (AWS::Lambda::Url), a `cloudfront.Distribution`, an ALB `addListener` with ' +
+      '`protocol: ApplicationProtocol.HTTPS`, an `appsync.GraphqlApi` or an Amplify app; in SAM, an ' +
+      '`AWS::Serverless::HttpApi`/`Api`, a function `FunctionUrlConfig` or an `Api`/`HttpApi` event.',
+    level: 'error',
+    resourceTypes: ['*'],
+  },
+  (resource, index) => {
+    const unit = resource.stack.deploymentUnit;
+    if (unit.role !== 'application') return NOT_APPLICABLE;
+    // A stack-level finding: only the unit's anchor carries it, so it is reported once.
+    if (index.stackAnchor(unit) !== resource) return NOT_APPLICABLE;
+    const hasEntryPoint = index.memo('ba-browser-entry-point', unit, () =>
+      index
+        .deploymentUnitStacks(unit)
+        .some((stack) => index.resourcesOf(stack).some((r) => isBrowserEntryPoint(r, index))),
+    );
+    if (hasEntryPoint) return COMPLIANT;
+    const nested = index.deploymentUnitStacks(unit).length - 1;
+    const scope =
+      nested > 0 ? `Stack ${unit.path} and its ${nested} nested stack(s) have` : `Stack ${unit.path} has`;
+    return nonCompliant(`${scope} no browser entry point. Accepted entry points: ${ACCEPTED_KINDS}.`);
+  },
+);
+
+/** True when the resource is, or creates, an HTTPS entry point a browser on the internet can reach. */
+function isBrowserEntryPoint(resource: TemplateResource, index: AppIndex): boolean {
+  const props = resource.properties;
+  switch (resource.type) {
+    case 'AWS::ApiGatewayV2::Api': // HTTP and WebSocket APIs are both reachable from a browser.
+    case 'AWS::Serverless::HttpApi':
+    case 'AWS::Lambda::Url':
+    case 'AWS::CloudFront::Distribution':
+    case 'AWS::AppSync::Api':
+    case 'AWS::Amplify::App':
+      return true;
+    case 'AWS::ApiGateway::RestApi':
+      return !isLiteralPrivate(valueAt(props, 'EndpointConfiguration', 'Types'));
+    case 'AWS::Serverless::Api': {
+      // SAM takes either the endpoint type as a string or `{ Type }`.
+      const endpoint = valueAt(props, 'EndpointConfiguration');
+      return !isLiteralPrivate(
+        isObject(endpoint) && !isIntrinsic(endpoint) ? valueAt(endpoint, 'Type') : endpoint,
+      );
+    }
+    case 'AWS::AppSync::GraphQLApi':
+    case 'AWS::Serverless::GraphQLApi':
+      return literalString(props.Visibility) !== 'PRIVATE';
+    case 'AWS::Serverless::Function':
+      return samFunctionHasWebEndpoint(props);
+    case 'AWS::ElasticLoadBalancingV2::Listener':
+      return literalString(props.Protocol) === 'HTTPS' && !isInternalLoadBalancer(resource, index);
+    default:
+      return false;
+  }
+}
+
+/** A literal endpoint type list (or single type) that is only PRIVATE; a computed one may be public. */
+function isLiteralPrivate(types: unknown): boolean {
+  const { literals, hasComputed } = stringList(types);
+  return !hasComputed && literals.length > 0 && literals.every((type) => type.toUpperCase() === 'PRIVATE');
+}
+
+/** SAM creates a function URL for `FunctionUrlConfig`, and an implicit API for `Api`/`HttpApi` events. */
+function samFunctionHasWebEndpoint(props: TemplateResource['properties']): boolean {
+  if (possibleValues(props.FunctionUrlConfig).some((config) => config !== null)) return true;
+  const events = props.Events;
+  if (!isObject(events) || isIntrinsic(events)) return false;
+  return Object.values(events).some((event) => {
+    const type = literalString(valueAt(event, 'Type'));
+    return type === 'Api' || type === 'HttpApi';
+  });
+}
+
+/** The listener's load balancer is in the template and literally `internal` (reachable only inside the VPC). */
+function isInternalLoadBalancer(listener: TemplateResource, index: AppIndex): boolean {
+  const loadBalancer = index.referencedResource(listener, listener.properties.LoadBalancerArn);
+  return loadBalancer !== undefined && literalString(loadBalancer.properties.Scheme) === 'internal';
+}
