@@ -1,0 +1,90 @@
+import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
+import { literalString, possibleValues, valueAt } from '../../engine/template-values';
+import { detail } from './property-text';
+
+const LAMBDA_OR_FARGATE = 'run the code on AWS Lambda, or on ECS Fargate when it must be a container';
+
+const SERVERS = 'EC2 instances, servers to patch and size';
+
+/** What each server type is, what it does, the property that sizes it, and what replaces it. */
+const SERVER_TYPES = new Map<string, { what: string; does: string; sizing: string[]; instead: string }>(
+  Object.entries({
+    'AWS::EC2::Instance': {
+      what: 'An EC2 instance',
+      does: 'is a server to patch and size',
+      sizing: ['InstanceType'],
+      instead: LAMBDA_OR_FARGATE,
+    },
+    'AWS::EC2::LaunchTemplate': {
+      what: 'A launch template',
+      does: `exists to start ${SERVERS}`,
+      sizing: ['LaunchTemplateData', 'InstanceType'],
+      instead: LAMBDA_OR_FARGATE,
+    },
+    'AWS::AutoScaling::LaunchConfiguration': {
+      what: 'A launch configuration',
+      does: `exists to start ${SERVERS}`,
+      sizing: ['InstanceType'],
+      instead: LAMBDA_OR_FARGATE,
+    },
+    'AWS::AutoScaling::AutoScalingGroup': {
+      what: 'An Auto Scaling group',
+      does: `keeps ${SERVERS}`,
+      sizing: ['MaxSize'],
+      instead: `${LAMBDA_OR_FARGATE}; both scale without a group to manage`,
+    },
+    'AWS::EC2::EC2Fleet': {
+      what: 'An EC2 Fleet',
+      does: `launches ${SERVERS}`,
+      sizing: ['TargetCapacitySpecification', 'TotalTargetCapacity'],
+      instead: LAMBDA_OR_FARGATE,
+    },
+    'AWS::EC2::SpotFleet': {
+      what: 'A Spot Fleet',
+      does: `launches ${SERVERS}`,
+      sizing: ['SpotFleetRequestConfigData', 'TargetCapacity'],
+      instead: `${LAMBDA_OR_FARGATE} (FARGATE_SPOT keeps the Spot discount)`,
+    },
+  }),
+);
+
+const FARGATE_TYPES = new Set(['FARGATE', 'FARGATE_SPOT']);
+const BATCH_ON_FARGATE =
+  "run AWS Batch on Fargate (ComputeResources.Type 'FARGATE' or 'FARGATE_SPOT'; batch.FargateComputeEnvironment)";
+
+export default defineRule(
+  __filename,
+  {
+    id: 'BIS-SF1',
+    title: 'Compute runs without servers',
+    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
+    rationale:
+      'An EC2 instance, fleet or Auto Scaling group is a server the team must size, patch, reboot and pay for while it idles; Lambda and Fargate leave the operating system, its updates and the capacity to AWS.',
+    fix: 'Replace instances and groups with lambda.Function (AWS::Lambda::Function), or ecs.FargateService with a FargateTaskDefinition (LaunchType FARGATE) for containers; run AWS Batch on batch.FargateComputeEnvironment (ComputeResources.Type FARGATE or FARGATE_SPOT).',
+    level: 'error',
+    resourceTypes: [...SERVER_TYPES.keys(), 'AWS::Batch::ComputeEnvironment'],
+  },
+  (resource) => {
+    const server = SERVER_TYPES.get(resource.type);
+    if (server) {
+      const sizing = detail(resource.properties, ...server.sizing);
+      return nonCompliant(`${server.what}${sizing} ${server.does}; ${server.instead}.`);
+    }
+    if (resource.type !== 'AWS::Batch::ComputeEnvironment') return NOT_APPLICABLE;
+
+    if (literalString(valueAt(resource.properties, 'Type')) === 'UNMANAGED') {
+      return nonCompliant(
+        `The Batch compute environment has Type 'UNMANAGED': it runs on EC2 instances you manage; ${BATCH_ON_FARGATE}.`,
+      );
+    }
+    const types = possibleValues(valueAt(resource.properties, 'ComputeResources', 'Type'));
+    if (types.length === 0) return NOT_APPLICABLE; // No ComputeResources.Type: not a valid managed environment to judge.
+    const literals = types.map((type) => literalString(type));
+    // A deploy-time choice that can be Fargate is given the benefit of the doubt; only a certain server is flagged.
+    if (literals.some((type) => type !== undefined && FARGATE_TYPES.has(type))) return COMPLIANT;
+    if (literals.some((type) => type === undefined)) return NOT_APPLICABLE; // Computed (parameter, import): unknown.
+    return nonCompliant(
+      `The Batch compute environment has ComputeResources.Type ${literals.map((type) => `'${type}'`).join(' or ')}: it runs on EC2 instances; ${BATCH_ON_FARGATE}.`,
+    );
+  },
+);

@@ -1,0 +1,167 @@
+import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import rule from '../../../../policies/rules/sf/NoServerCompute';
+import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
+
+const SUBNET = 'subnet-0123456789abcdef0';
+
+function stackWithVpc() {
+  const stack = new Stack(testApp(), 'App');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    maxAzs: 1,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  return { stack, vpc };
+}
+
+describe('BIS-SF1 NoServerCompute', () => {
+  test('an EC2 instance is an error that names its instance type and Lambda', () => {
+    const { stack, vpc } = stackWithVpc();
+    const instance = new ec2.Instance(stack, 'Box', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    expect(verdictOf(rule, instance)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/EC2 instance \(InstanceType 't3\.micro'\).*AWS Lambda.*Fargate/),
+    });
+  });
+
+  test('an Auto Scaling group and its launch configuration are both errors', () => {
+    const { stack, vpc } = stackWithVpc();
+    const group = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.small'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      maxCapacity: 4,
+    });
+    expect(verdictOf(rule, group)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/Auto Scaling group \(MaxSize '4'\) keeps EC2 instances/),
+    });
+    const configuration = group.node
+      .findAll()
+      .find((child) => child instanceof autoscaling.CfnLaunchConfiguration);
+    expect(verdictOf(rule, configuration!)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/launch configuration \(InstanceType 't3\.small'\)/),
+    });
+  });
+
+  test('a launch template is an error', () => {
+    const template = new ec2.LaunchTemplate(new Stack(testApp(), 'App'), 'Template', {
+      instanceType: new ec2.InstanceType('c7g.large'),
+    });
+    expect(verdictOf(rule, template)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/launch template \(LaunchTemplateData\.InstanceType 'c7g\.large'\)/),
+    });
+  });
+
+  test('an instance type chosen by a parameter is still a server', () => {
+    const { stack, vpc } = stackWithVpc();
+    const size = new CfnParameter(stack, 'Size', { default: 't3.micro' });
+    const instance = new ec2.Instance(stack, 'Box', {
+      vpc,
+      instanceType: new ec2.InstanceType(size.valueAsString),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    expect(verdictOf(rule, instance)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/InstanceType computed at deploy time/),
+    });
+  });
+
+  test('AWS Batch on Fargate is compliant', () => {
+    const { stack, vpc } = stackWithVpc();
+    const environment = new batch.FargateComputeEnvironment(stack, 'Jobs', { vpc, spot: true });
+    expect(verdictOf(rule, environment).kind).toBe('compliant');
+  });
+
+  test('AWS Batch on EC2 instances is an error that names the type and Batch on Fargate', () => {
+    const { stack, vpc } = stackWithVpc();
+    const environment = new batch.ManagedEc2EcsComputeEnvironment(stack, 'Jobs', { vpc, spot: true });
+    expect(verdictOf(rule, environment)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/ComputeResources\.Type 'SPOT'.*Batch on Fargate/),
+    });
+  });
+
+  test('an unmanaged Batch compute environment runs on self-managed instances', () => {
+    const environment = new batch.CfnComputeEnvironment(new Stack(testApp(), 'App'), 'Jobs', {
+      type: 'UNMANAGED',
+    });
+    expect(verdictOf(rule, environment)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/Type 'UNMANAGED'/),
+    });
+  });
+
+  test('a Batch type chosen by Fn::If is flagged only when no branch is Fargate', () => {
+    const stack = new Stack(testApp(), 'App');
+    new CfnCondition(stack, 'Cheap', { expression: Fn.conditionEquals(Fn.ref('AWS::Region'), 'eu-west-1') });
+    const either = new batch.CfnComputeEnvironment(stack, 'Either', {
+      type: 'MANAGED',
+      computeResources: {
+        type: Fn.conditionIf('Cheap', 'FARGATE_SPOT', 'EC2').toString(),
+        maxvCpus: 4,
+        subnets: [SUBNET],
+      },
+    });
+    const servers = new batch.CfnComputeEnvironment(stack, 'Servers', {
+      type: 'MANAGED',
+      computeResources: {
+        type: Fn.conditionIf('Cheap', 'SPOT', 'EC2').toString(),
+        maxvCpus: 4,
+        subnets: [SUBNET],
+      },
+    });
+    expect(verdictOf(rule, either).kind).toBe('compliant');
+    expect(verdictOf(rule, servers)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/'SPOT' or 'EC2'/),
+    });
+  });
+
+  test('a Batch type imported from another stack cannot be judged', () => {
+    const environment = new batch.CfnComputeEnvironment(new Stack(testApp(), 'App'), 'Jobs', {
+      type: 'MANAGED',
+      computeResources: { type: Fn.importValue('BatchType'), maxvCpus: 4, subnets: [SUBNET] },
+    });
+    expect(verdictOf(rule, environment).kind).toBe('not-applicable');
+  });
+
+  test('a scanned template gets the same verdicts', () => {
+    const verdicts = verdictsOfTemplate(rule, {
+      Resources: {
+        Box: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 'm5.large' } },
+        Spot: {
+          Type: 'AWS::EC2::SpotFleet',
+          Properties: { SpotFleetRequestConfigData: { TargetCapacity: 2 } },
+        },
+        Fleet: { Type: 'AWS::EC2::EC2Fleet', Properties: {} },
+        Config: {
+          Type: 'AWS::AutoScaling::LaunchConfiguration',
+          Properties: { InstanceType: 'Not-an-object' },
+        },
+        Fargate: {
+          Type: 'AWS::Batch::ComputeEnvironment',
+          Properties: { ComputeResources: { Type: 'FARGATE' } },
+        },
+        Broken: { Type: 'AWS::Batch::ComputeEnvironment', Properties: { ComputeResources: 'oops' } },
+      },
+    });
+    expect(verdicts).toEqual({
+      Box: 'non-compliant',
+      Spot: 'non-compliant',
+      Fleet: 'non-compliant',
+      Config: 'non-compliant',
+      Fargate: 'compliant',
+      Broken: 'not-applicable',
+    });
+  });
+});
