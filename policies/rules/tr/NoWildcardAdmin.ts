@@ -1,0 +1,125 @@
+import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
+import { isObject, type TemplateResource } from '../../engine/template-resource';
+import { literalString } from '../../engine/template-values';
+import { allows, branchesOf, literalsOf, statementsOf } from './policy-statements';
+
+/** AWS managed policies that grant (nearly) everything on everything. */
+const ADMIN_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess'];
+
+export default defineRule(
+  __filename,
+  {
+    id: 'BIS-TR6',
+    title: 'No IAM identity gets every action on every resource',
+    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
+    rationale:
+      "Action '*' on Resource '*' (or AdministratorAccess) turns one leaked credential or one exploitable function into full control of the account: reading every data store, disabling keys and logs, creating users. Least privilege is what makes a public cloud safer than a private data centre.",
+    fix: "Grant what is used: `bucket.grantRead(fn)`, `table.grantReadWriteData(role)`, or iam.PolicyStatement with named actions and resource ARNs; never `actions: ['*']` with `resources: ['*']`, `notActions`, or ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess') (CloudFormation: PolicyDocument Statement Action/Resource, ManagedPolicyArns; SAM: Policies).",
+    level: 'error',
+    resourceTypes: [
+      'AWS::IAM::Policy',
+      'AWS::IAM::ManagedPolicy',
+      'AWS::IAM::RolePolicy',
+      'AWS::IAM::UserPolicy',
+      'AWS::IAM::GroupPolicy',
+      'AWS::IAM::Role',
+      'AWS::IAM::User',
+      'AWS::IAM::Group',
+      'AWS::Serverless::Function',
+      'AWS::Serverless::StateMachine',
+    ],
+  },
+  (identity) => {
+    const findings = [
+      ...policyDocuments(identity).flatMap(({ where, document }) =>
+        wildcardStatements(document).map((what) => `${where} ${what}`),
+      ),
+      ...adminManagedPolicies(identity),
+    ];
+    return findings.length === 0 ? COMPLIANT : nonCompliant(`${findings.join('; ')}.`);
+  },
+);
+
+/** The policy documents a resource carries, each with where it sits for the message. */
+function policyDocuments(identity: TemplateResource): { where: string; document: unknown }[] {
+  const props = identity.properties;
+  if (props.PolicyDocument !== undefined)
+    return [{ where: 'PolicyDocument', document: props.PolicyDocument }];
+  if (identity.type.startsWith('AWS::Serverless::')) {
+    // SAM Policies: a document, or a list of managed policy names, SAM policy templates and documents.
+    return branchesOf(props.Policies)
+      .flatMap((value) => (Array.isArray(value) ? value : [value]))
+      .flatMap((item, position) =>
+        branchesOf(item).map((document) => ({ where: `Policies[${position}]`, document })),
+      )
+      .filter(({ document }) => isObject(document) && document.Statement !== undefined);
+  }
+  return branchesOf(props.Policies)
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .flatMap((item, position) =>
+      branchesOf(item).map((policy) => {
+        const name = literalString(isObject(policy) ? policy.PolicyName : undefined);
+        return {
+          where: name === undefined ? `Policies[${position}]` : `Policies[${position}] '${name}'`,
+          document: isObject(policy) ? policy.PolicyDocument : undefined,
+        };
+      }),
+    );
+}
+
+/**
+ * Allow statements that grant everything: Action '*' (or NotAction, which grants all but a few) on
+ * Resource '*' (or NotResource). Only a literal '*', in any Fn::If branch, counts: a computed action
+ * or resource names specific ones.
+ */
+function wildcardStatements(document: unknown): string[] {
+  const found: string[] = [];
+  for (const { statement, label } of statementsOf(document)) {
+    if (!allows(statement)) continue;
+    const actions = literalsOf(statement.Action);
+    const allActions = actions.includes('*') || actions.includes('*:*');
+    const notAction = statement.NotAction !== undefined;
+    const allResources = literalsOf(statement.Resource).includes('*') || statement.NotResource !== undefined;
+    if (!allResources || !(allActions || notAction)) continue;
+    const granted = allActions
+      ? "Action '*'"
+      : `NotAction ${JSON.stringify(literalsOf(statement.NotAction))}`;
+    const on =
+      statement.NotResource !== undefined ? 'NotResource (every resource but a few)' : "Resource '*'";
+    found.push(`statement ${label} allows ${granted} on ${on}`);
+  }
+  return found;
+}
+
+/** AdministratorAccess (or PowerUserAccess) attached by ARN, in any partition, literal or built with Join/Sub. */
+function adminManagedPolicies(identity: TemplateResource): string[] {
+  const props = identity.properties;
+  const sam = identity.type.startsWith('AWS::Serverless::');
+  const arns = sam ? props.Policies : props.ManagedPolicyArns;
+  const found: string[] = [];
+  for (const value of branchesOf(arns).flatMap((item) => (Array.isArray(item) ? item : [item]))) {
+    for (const arn of branchesOf(value)) {
+      const text = flattenedText(arn);
+      const admin = ADMIN_MANAGED_POLICIES.find(
+        (name) => text.endsWith(`:iam::aws:policy/${name}`) || (sam && text === name),
+      );
+      if (admin)
+        found.push(`${sam ? 'Policies' : 'ManagedPolicyArns'} attaches the AWS managed policy ${admin}`);
+    }
+  }
+  return found;
+}
+
+/** A string value as text, with `Fn::Join` parts and the `Fn::Sub` template spelled out ('?' for the unknown). */
+function flattenedText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!isObject(value)) return '?';
+  const join = value['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    return join[1].map(flattenedText).join(join[0]);
+  }
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+  return '?';
+}
