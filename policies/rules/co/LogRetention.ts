@@ -1,0 +1,136 @@
+import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
+import type { AppIndex } from '../../engine/app-index';
+import { isObject, type StackInfo, type TemplateResource } from '../../engine/template-resource';
+import {
+  isIntrinsic,
+  literalString,
+  mayBeAbsent,
+  possibleValues,
+  referencedLogicalId,
+  valueAt,
+} from '../../engine/template-values';
+
+const LAMBDA_LOG_PREFIX = '/aws/lambda/';
+
+export default defineRule(
+  __filename,
+  {
+    id: 'BIS-CO1',
+    title: 'Logs have a retention period',
+    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
+    rationale:
+      'CloudWatch Logs keeps a log group without retention forever and bills its storage every month ($0.03/GB in us-east-1), so the cost of logs grows without end. A Lambda function without a log group of its own writes to `/aws/lambda/<name>`, which Lambda creates on first invocation with no retention.',
+    fix: 'Give every log group a retention: `retention: logs.RetentionDays.ONE_MONTH` on logs.LogGroup (not `RetentionDays.INFINITE`), or `RetentionInDays` on AWS::Logs::LogGroup. For a function, pass `logGroup: new logs.LogGroup(this, "Logs", { retention })` (LoggingConfig.LogGroup), or declare an AWS::Logs::LogGroup named `/aws/lambda/${Fn}` with RetentionInDays.',
+    level: 'warning',
+    resourceTypes: ['AWS::Logs::LogGroup', 'AWS::Lambda::Function', 'AWS::Serverless::Function'],
+  },
+  (resource, index) =>
+    resource.type === 'AWS::Logs::LogGroup' ? logGroupVerdict(resource) : functionVerdict(resource, index),
+);
+
+function logGroupVerdict(group: TemplateResource): Verdict {
+  const retention = valueAt(group.properties, 'RetentionInDays');
+  if (retention === undefined || retention === null) {
+    return nonCompliant('The log group has no RetentionInDays, so its logs are kept, and billed, forever.');
+  }
+  if (mayBeAbsent(retention)) {
+    return nonCompliant(
+      'RetentionInDays is an Fn::If with an AWS::NoValue branch: under that condition the logs are kept, and billed, forever.',
+    );
+  }
+  // A retention computed from a parameter is still a retention: the rule cannot judge its length.
+  return possibleValues(retention).some(isIntrinsic) ? NOT_APPLICABLE : COMPLIANT;
+}
+
+function functionVerdict(fn: TemplateResource, index: AppIndex): Verdict {
+  const loggingConfig = valueAt(fn.properties, 'LoggingConfig');
+  // A computed LoggingConfig may or may not name a log group of its own: the rule cannot tell.
+  if (isIntrinsic(loggingConfig)) return NOT_APPLICABLE;
+  const logGroup = valueAt(loggingConfig, 'LogGroup');
+  if (logGroup !== undefined) {
+    // The named log group is judged on its own when this template defines it.
+    return index.referencedResource(fn, logGroup) ? COMPLIANT : NOT_APPLICABLE;
+  }
+  const groups = lambdaLogGroups(index, fn.stack);
+  const name = literalString(fn.properties.FunctionName);
+  const own = groups.get(fn.logicalId) ?? (name === undefined ? undefined : groups.get(nameKey(name)));
+  if (own === 'log-group' || own === 'retention') return COMPLIANT;
+  if (own === 'infinite-retention') {
+    return nonCompliant(
+      `The Custom::LogRetention of the function's log group sets no RetentionInDays (logRetention INFINITE), so its logs are kept, and billed, forever.`,
+    );
+  }
+  return nonCompliant(
+    `The function has no LoggingConfig.LogGroup and no log group of its own in the stack, so it logs to ${LAMBDA_LOG_PREFIX}${name ?? '<function name>'}, which Lambda creates with no retention: its logs are kept, and billed, forever.`,
+  );
+}
+
+/** How a function's default log group `/aws/lambda/<name>` is managed by the stack. */
+type OwnLogGroup = 'log-group' | 'retention' | 'infinite-retention';
+
+/**
+ * The functions of a stack whose default log group the stack manages, keyed by the function's
+ * logical ID (group name built from `Ref`) or by `name:<FunctionName>` (literal group name).
+ */
+function lambdaLogGroups(index: AppIndex, stack: StackInfo): Map<string, OwnLogGroup> {
+  return index.memo('co-lambda-own-log-groups', stack, () => {
+    const groups = new Map<string, OwnLogGroup>();
+    for (const resource of index.resourcesOfType(stack, 'AWS::Logs::LogGroup', 'Custom::LogRetention')) {
+      const target = lambdaLogGroupTarget(resource.properties.LogGroupName);
+      if (target === undefined) continue;
+      if (resource.type === 'AWS::Logs::LogGroup') {
+        // The log group itself is judged by this rule on its own.
+        groups.set(target, 'log-group');
+      } else if (groups.get(target) !== 'log-group') {
+        const retention = resource.properties.RetentionInDays;
+        groups.set(target, mayBeAbsent(retention) ? 'infinite-retention' : 'retention');
+      }
+    }
+    return groups;
+  });
+}
+
+function nameKey(functionName: string): string {
+  return `name:${functionName}`;
+}
+
+/**
+ * The function a log group name belongs to: `/aws/lambda/${Fn}` (Fn::Sub), `['/aws/lambda/', {Ref: Fn}]`
+ * (Fn::Join with ''), or a literal `/aws/lambda/<name>`.
+ */
+function lambdaLogGroupTarget(logGroupName: unknown): string | undefined {
+  const template = asSubTemplate(logGroupName);
+  if (template === undefined || !template.startsWith(LAMBDA_LOG_PREFIX)) return undefined;
+  const rest = template.slice(LAMBDA_LOG_PREFIX.length);
+  const ref = /^\$\{([A-Za-z0-9]+)\}$/.exec(rest);
+  if (ref) return ref[1];
+  return rest !== '' && !rest.includes('${') ? nameKey(rest) : undefined;
+}
+
+/** A literal, an `Fn::Sub` or an `Fn::Join` with '' of literals and `Ref`s, as one `Fn::Sub` template string. */
+function asSubTemplate(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!isObject(value)) return undefined;
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  // The list form may bind variables; only a template without bindings names the function directly.
+  if (Array.isArray(sub) && typeof sub[0] === 'string' && (sub.length === 1 || isEmptyObject(sub[1])))
+    return sub[0];
+  const join = value['Fn::Join'];
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return undefined;
+  let template = '';
+  for (const part of join[1]) {
+    if (typeof part === 'string') {
+      template += part;
+    } else {
+      const ref = isObject(part) && typeof part.Ref === 'string' ? referencedLogicalId(part) : undefined;
+      if (ref === undefined) return undefined;
+      template += `\${${ref}}`;
+    }
+  }
+  return template;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return isObject(value) && Object.keys(value).length === 0;
+}
