@@ -22,8 +22,12 @@ export default defineRule(
     const literal = literalString(status);
     if (literal === undefined) {
       // Computed at deploy time (a Condition, a parameter): the rule cannot prove it is on.
-      return nonCompliant('VersioningConfiguration.Status is computed at deploy time; versioning must be Enabled as a literal.');
+      return nonCompliant(
+        'VersioningConfiguration.Status is computed at deploy time; versioning must be Enabled as a literal.',
+      );
     }
-    return literal === 'Enabled' ? COMPLIANT : nonCompliant(`VersioningConfiguration.Status is '${literal}', not 'Enabled'.`);
+    return literal === 'Enabled'
+      ? COMPLIANT
+      : nonCompliant(`VersioningConfiguration.Status is '${literal}', not 'Enabled'.`);
   },
 );

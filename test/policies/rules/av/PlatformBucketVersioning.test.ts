@@ -18,17 +18,28 @@ describe('BIS-AV2 PlatformBucketVersioning', () => {
 
   test('an unversioned data-platform bucket is an error finding', () => {
     const bucket = new s3.Bucket(platformStack(), 'Raw');
-    expect(verdictOf(rule, bucket)).toMatchObject({ kind: 'non-compliant', message: expect.stringMatching(/versioning is off/) });
+    expect(verdictOf(rule, bucket)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/versioning is off/),
+    });
   });
 
   test('suspended versioning is named in the message', () => {
-    const bucket = new s3.CfnBucket(platformStack(), 'Raw', { versioningConfiguration: { status: 'Suspended' } });
-    expect(verdictOf(rule, bucket)).toMatchObject({ kind: 'non-compliant', message: expect.stringMatching(/'Suspended'/) });
+    const bucket = new s3.CfnBucket(platformStack(), 'Raw', {
+      versioningConfiguration: { status: 'Suspended' },
+    });
+    expect(verdictOf(rule, bucket)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/'Suspended'/),
+    });
   });
 
   test('an escape-hatch override that enables versioning is honoured', () => {
     const bucket = new s3.Bucket(platformStack(), 'Raw');
-    (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('VersioningConfiguration.Status', 'Enabled');
+    (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'VersioningConfiguration.Status',
+      'Enabled',
+    );
     expect(verdictOf(rule, bucket).kind).toBe('compliant');
   });
 
@@ -38,10 +49,13 @@ describe('BIS-AV2 PlatformBucketVersioning', () => {
     const bucket = new s3.CfnBucket(stack, 'Raw', {
       versioningConfiguration: { status: Fn.conditionIf('Prod', 'Enabled', 'Suspended').toString() },
     });
-    expect(verdictOf(rule, bucket)).toMatchObject({ kind: 'non-compliant', message: expect.stringMatching(/computed/) });
+    expect(verdictOf(rule, bucket)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(/computed/),
+    });
   });
 
-  test('buckets outside the data platform are not this rule\'s business', () => {
+  test("buckets outside the data platform are not this rule's business", () => {
     const bucket = new s3.Bucket(new Stack(testApp(), 'App'), 'Assets');
     expect(verdictOf(rule, bucket).kind).toBe('not-applicable');
   });
