@@ -1,0 +1,361 @@
+import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { isZone, type Kind, kindPrefix, type Zone, ZONES } from './zones';
+
+/** The context flag that must be `true` before a lake may be created with `removalPolicy: DESTROY`. */
+export const ALLOW_DATA_DESTRUCTION_CONTEXT = 'cdk-bis:allowDataDestruction';
+
+/** The rule `lakeName` follows: it becomes the key alias and, later, the SSM contract path. */
+const LAKE_NAME_PATTERN = /^[a-z0-9-]{3,40}$/;
+
+/** The minimum TLS version every lake bucket accepts. */
+const MINIMUM_TLS_VERSION = 1.2;
+
+/** Object Lock for the raw zone: how raw objects are protected from deletion and overwrite. */
+export interface RawObjectLock {
+  /**
+   * `GOVERNANCE`: users with `s3:BypassGovernanceRetention` may still delete a locked version.
+   * `COMPLIANCE`: nobody, not even the account root, may delete a locked version before its retention ends.
+   */
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** How long each new raw object version is locked. A whole number of days, at least 1. */
+  readonly retention: Duration;
+}
+
+export interface DataLakeProps {
+  /**
+   * The lake's name: 3 to 40 lowercase letters, digits or hyphens. It names the key alias
+   * (`alias/cdk-bis/<lakeName>`) and will name the published contract.
+   */
+  readonly lakeName: string;
+  /**
+   * What happens to the buckets and the key when they leave the stack. `DESTROY` also empties
+   * the buckets (auto-delete) and is refused unless the context flag
+   * `cdk-bis:allowDataDestruction` is true.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How long an object stays in the landing zone before it expires.
+   *
+   * @default Duration.days(30)
+   */
+  readonly landingExpiration?: Duration;
+  /**
+   * Object Lock on the raw zone bucket. Once enabled on a bucket, S3 never lets it be turned
+   * off again: removing this prop later does not unlock the bucket.
+   *
+   * @default - no Object Lock
+   */
+  readonly rawObjectLock?: RawObjectLock;
+  /**
+   * How long an overwritten or deleted object version is kept in the zone buckets and the
+   * access-log bucket before it expires.
+   *
+   * @default Duration.days(90)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * How long server access logs are kept.
+   *
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+  /**
+   * How long query results are kept in the query-results bucket.
+   *
+   * @default Duration.days(7)
+   */
+  readonly queryResultsExpiration?: Duration;
+}
+
+/**
+ * The iDaaS data lake: one bucket per zone (landing, raw, curated), kinds as prefixes inside
+ * each zone, all encrypted with one customer-managed key, plus an access-log bucket and a
+ * query-results bucket. Data is retained unless destruction is explicitly allowed.
+ *
+ * @example
+ * const lake = new DataLake(this, 'Lake', { lakeName: 'enterprise' });
+ * lake.bucket('curated'); // the curated zone
+ * lake.prefix('geographic'); // 'geographic/'
+ */
+export class DataLake extends Construct {
+  /** The lake's name, as given. */
+  public readonly lakeName: string;
+  /** The customer-managed key that encrypts the zone buckets and the query results. */
+  public readonly key: kms.IKey;
+  /** The zone buckets, by zone. */
+  public readonly zones: Readonly<Record<Zone, s3.IBucket>>;
+  /** Receives the server access logs of every other lake bucket (SSE-S3: S3 delivers logs only there). */
+  public readonly accessLogBucket: s3.IBucket;
+  /** Holds query results; they expire. */
+  public readonly queryResultsBucket: s3.IBucket;
+  /** The removal policy in force on the buckets and the key. */
+  public readonly removalPolicy: RemovalPolicy;
+
+  constructor(scope: Construct, id: string, props: DataLakeProps) {
+    super(scope, id);
+    validateLakeName(props.lakeName);
+    this.lakeName = props.lakeName;
+    this.removalPolicy = this.gateRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    const autoDeleteObjects = this.removalPolicy === RemovalPolicy.DESTROY;
+
+    const landingExpiration = wholeDays(props.landingExpiration ?? Duration.days(30), 'landingExpiration');
+    const noncurrentExpiration = wholeDays(
+      props.noncurrentVersionExpiration ?? Duration.days(90),
+      'noncurrentVersionExpiration',
+    );
+    const accessLogRetention = wholeDays(
+      props.accessLogRetention ?? Duration.days(365),
+      'accessLogRetention',
+    );
+    const queryResultsExpiration = wholeDays(
+      props.queryResultsExpiration ?? Duration.days(7),
+      'queryResultsExpiration',
+    );
+    const objectLock = props.rawObjectLock ? objectLockRetention(props.rawObjectLock) : undefined;
+
+    // Log delivery by bucket policy, whatever the app's flags say: CDK's default (an ACL) is
+    // refused with BucketOwnerEnforced, which disables ACLs.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: `cdk-bis data lake ${this.lakeName}: encrypts the zone buckets and query results`,
+      alias: `alias/cdk-bis/${this.lakeName}`,
+      enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
+    });
+
+    const secure = {
+      versioned: true,
+      enforceSSL: true,
+      minimumTLSVersion: MINIMUM_TLS_VERSION,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: this.removalPolicy,
+      autoDeleteObjects,
+    } satisfies s3.BucketProps;
+    const lakeEncrypted = {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+    } satisfies s3.BucketProps;
+
+    const accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      ...secure,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [
+        {
+          id: 'retention',
+          expiration: Duration.days(accessLogRetention),
+          noncurrentVersionExpiration: Duration.days(noncurrentExpiration),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+    this.accessLogBucket = accessLogBucket;
+
+    this.queryResultsBucket = new s3.Bucket(this, 'QueryResultsBucket', {
+      ...secure,
+      ...lakeEncrypted,
+      serverAccessLogsBucket: accessLogBucket,
+      serverAccessLogsPrefix: 'query-results/',
+      lifecycleRules: [
+        {
+          id: 'results-expiry',
+          expiration: Duration.days(queryResultsExpiration),
+          // Results are disposable: an overwritten result is not worth keeping.
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+
+    const zoneRules: Record<Zone, s3.LifecycleRule[]> = {
+      landing: [{ id: 'landing-expiry', expiration: Duration.days(landingExpiration) }],
+      raw: [
+        {
+          id: 'raw-tiering',
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+        },
+      ],
+      curated: [
+        {
+          id: 'curated-multimedia-tiering',
+          prefix: kindPrefix('multimedia'),
+          transitions: [
+            { storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) },
+          ],
+        },
+      ],
+    };
+
+    const zones: Partial<Record<Zone, s3.IBucket>> = {};
+    for (const zone of ZONES) {
+      const lock = zone === 'raw' ? objectLock : undefined;
+      const bucket = new s3.Bucket(this, `${capitalize(zone)}Bucket`, {
+        ...secure,
+        ...lakeEncrypted,
+        serverAccessLogsBucket: accessLogBucket,
+        serverAccessLogsPrefix: `${zone}/`,
+        eventBridgeEnabled: zone === 'landing' ? true : undefined,
+        objectLockEnabled: lock ? true : undefined,
+        objectLockDefaultRetention: lock,
+        lifecycleRules: [
+          {
+            id: 'versions-and-uploads',
+            noncurrentVersionExpiration: Duration.days(noncurrentExpiration),
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+            expiredObjectDeleteMarker: true,
+          },
+          ...zoneRules[zone],
+        ],
+      });
+      this.denyForeignEncryption(bucket);
+      zones[zone] = bucket;
+    }
+    this.zones = Object.freeze(zones as Record<Zone, s3.IBucket>);
+
+    if (autoDeleteObjects && props.rawObjectLock) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bis:data-lake-locked-destroy',
+        `removalPolicy is DESTROY but rawObjectLock is ${props.rawObjectLock.mode}: locked raw object versions cannot be deleted before their retention ends, so deleting the stack fails until then.`,
+      );
+    }
+  }
+
+  /** The bucket of a zone. */
+  public bucket(zone: Zone): s3.IBucket {
+    if (!isZone(zone)) {
+      throw new Error(
+        `DataLake '${this.lakeName}': unknown zone ${JSON.stringify(zone)}. Use one of: ${ZONES.join(', ')}.`,
+      );
+    }
+    return this.zones[zone];
+  }
+
+  /** The key prefix of a kind inside every zone, with its trailing slash, e.g. `'structured/'`. */
+  public prefix(kind: Kind): string {
+    return kindPrefix(kind);
+  }
+
+  /** DESTROY only behind the context flag; every other policy keeps the data. */
+  private gateRemovalPolicy(policy: RemovalPolicy): RemovalPolicy {
+    if (policy === RemovalPolicy.SNAPSHOT) {
+      throw new Error(
+        `DataLake '${this.lakeName}' (${this.node.path}): removalPolicy SNAPSHOT is not supported by S3 buckets or KMS keys. ` +
+          'Use RemovalPolicy.RETAIN (the default) or RETAIN_ON_UPDATE_OR_DELETE.',
+      );
+    }
+    if (policy !== RemovalPolicy.DESTROY) return policy;
+    const flag: unknown = this.node.tryGetContext(ALLOW_DATA_DESTRUCTION_CONTEXT);
+    if (flag === true || flag === 'true') return policy;
+    throw new Error(
+      `DataLake '${this.lakeName}' (${this.node.path}): removalPolicy is DESTROY, which empties and deletes every lake bucket ` +
+        `and schedules the lake key for deletion. DESTROY needs the context flag '${ALLOW_DATA_DESTRUCTION_CONTEXT}' set to true ` +
+        `(found ${JSON.stringify(flag ?? null)}). Set it for one command: \`cdk synth -c ${ALLOW_DATA_DESTRUCTION_CONTEXT}=true\` ` +
+        `(or \`cdk deploy -c ${ALLOW_DATA_DESTRUCTION_CONTEXT}=true\`), or put "${ALLOW_DATA_DESTRUCTION_CONTEXT}": true in the ` +
+        'context of cdk.json for a throw-away environment. To keep the data, remove removalPolicy (the default is RETAIN).',
+    );
+  }
+
+  /**
+   * Objects are written with the lake key only: a PutObject (or CopyObject, or multipart
+   * initiation) that asks for SSE-S3, DSSE or another KMS key is denied.
+   */
+  private denyForeignEncryption(bucket: s3.Bucket): void {
+    const common = {
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+    };
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        ...common,
+        sid: 'DenyEncryptionOtherThanKms',
+        conditions: {
+          // S3 does not put the bucket default into the request context, so a header-less PutObject
+          // (default encryption: the lake key) or UploadPart must not be caught: deny only a header that is present.
+          StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
+        },
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        ...common,
+        sid: 'DenyKmsKeyOtherThanLakeKey',
+        conditions: {
+          StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+          // IfExists on purpose: `aws:kms` without a key ID makes S3 use the AWS-managed aws/s3 key, so it is denied too.
+          StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn },
+        },
+      }),
+    );
+  }
+}
+
+function validateLakeName(lakeName: unknown): void {
+  if (typeof lakeName !== 'string' || Token.isUnresolved(lakeName)) {
+    throw new Error(
+      `DataLake: lakeName must be a literal string of 3 to 40 lowercase letters, digits or hyphens (got ${describe(lakeName)}).`,
+    );
+  }
+  if (!LAKE_NAME_PATTERN.test(lakeName)) {
+    throw new Error(
+      `DataLake: lakeName ${JSON.stringify(lakeName)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), ` +
+        'a digit (0-9) or a hyphen (-). It names the key alias alias/cdk-bis/<lakeName>.',
+    );
+  }
+}
+
+function wholeDays(duration: Duration, prop: string): number {
+  if (duration.isUnresolved()) {
+    throw new Error(`DataLake: ${prop} must be a literal duration, not a deploy-time token.`);
+  }
+  let days: number;
+  try {
+    days = duration.toDays();
+  } catch {
+    throw new Error(`DataLake: ${prop} must be a whole number of days (got ${duration.toHumanString()}).`);
+  }
+  if (days < 1) {
+    throw new Error(`DataLake: ${prop} must be at least 1 day (got ${duration.toHumanString()}).`);
+  }
+  return days;
+}
+
+function objectLockRetention(lock: RawObjectLock): s3.ObjectLockRetention {
+  const days = Duration.days(wholeDays(lock.retention, 'rawObjectLock.retention'));
+  switch (lock.mode) {
+    case 'GOVERNANCE':
+      return s3.ObjectLockRetention.governance(days);
+    case 'COMPLIANCE':
+      return s3.ObjectLockRetention.compliance(days);
+    default:
+      throw new Error(
+        `DataLake: rawObjectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE' (got ${describe(lock.mode)}).`,
+      );
+  }
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string'
+    ? Token.isUnresolved(value)
+      ? 'a token'
+      : JSON.stringify(value)
+    : typeof value;
+}

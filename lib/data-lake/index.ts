@@ -1,0 +1,4 @@
+// The data-lake door: import from here, not from the files behind it.
+export * from './zones';
+export * from './data-lake';
+export * from './data-lake-stack';

@@ -1,0 +1,45 @@
+/*
+ * The lake's vocabulary: zones are buckets, kinds are prefixes inside every zone.
+ * Typed constants, so a misspelt zone or kind is a compile error rather than an empty listing.
+ */
+
+/** The zones, in the order data flows through them: one bucket each. */
+export const ZONES = ['landing', 'raw', 'curated'] as const;
+
+/**
+ * A zone of the lake.
+ *
+ * - `landing`: what producers drop, as they sent it; short-lived.
+ * - `raw`: the immutable record of what landed, validated and kept.
+ * - `curated`: cleaned, typed, partitioned data that consumers query.
+ */
+export type Zone = (typeof ZONES)[number];
+
+/** The kinds of data, in the order the docs list them: one prefix each, in every zone. */
+export const KINDS = ['structured', 'multimedia', 'documents', 'geographic'] as const;
+
+/**
+ * A kind of data.
+ *
+ * - `structured`: tables and records (CSV, JSON, Parquet), partitioned `year=/month=/`.
+ * - `multimedia`: photos, images, video and sound.
+ * - `documents`: office documents and PDFs.
+ * - `geographic`: GeoJSON, GeoParquet, shapefiles, rasters.
+ */
+export type Kind = (typeof KINDS)[number];
+
+export function isZone(value: unknown): value is Zone {
+  return typeof value === 'string' && (ZONES as readonly string[]).includes(value);
+}
+
+export function isKind(value: unknown): value is Kind {
+  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
+}
+
+/** The key prefix of a kind inside any zone, with its trailing slash: `kindPrefix('structured')` is `'structured/'`. */
+export function kindPrefix(kind: Kind): string {
+  if (!isKind(kind)) {
+    throw new Error(`Unknown data kind ${JSON.stringify(kind)}. Use one of: ${KINDS.join(', ')}.`);
+  }
+  return `${kind}/`;
+}
