@@ -1,4 +1,4 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type {
   IPolicyValidationContext,
   PolicyValidationPluginReport,
@@ -9,7 +9,8 @@ import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { version as packageVersion } from '../package.json';
 import { AppIndex, DEFAULT_INDEX_SETTINGS } from './engine/app-index';
-import { ConstructResource, type TemplateResource } from './engine/template-resource';
+import { synthesizedTemplates } from './engine/synthesized-templates';
+import type { TemplateObject, TemplateResource } from './engine/template-resource';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
 
@@ -73,7 +74,7 @@ export class BisChecks extends NagPack {
   private readonly rulesByType = new Map<string, BisRule[]>();
   private readonly rulesForEveryType: BisRule[] = [];
   private readonly settings: typeof DEFAULT_INDEX_SETTINGS;
-  private run?: { index: AppIndex; byConstruct: Map<CfnResource, TemplateResource>; findings: BisFinding[] };
+  private run?: ValidationRun;
 
   constructor(scope?: IConstruct, props: BisChecksProps = {}) {
     super(scope);
@@ -133,7 +134,10 @@ export class BisChecks extends NagPack {
         'BisChecks needs aws-cdk-lib >= 2.258 (the validation context has no appConstruct). Upgrade aws-cdk-lib.',
       );
     }
-    return this.report(this.evaluate(app), { includeAcknowledged: true });
+    // CDK calls plugins right after writing the templates, so they are fresh.
+    return this.report(this.findings(app, synthesizedTemplates({ fresh: true })), {
+      includeAcknowledged: true,
+    });
   }
 
   /** Validate a construct tree directly (tests, tools). Acknowledged findings are left out, as in cdk-nag. */
@@ -146,14 +150,21 @@ export class BisChecks extends NagPack {
    * (after `app.synth()`), so that tags, cross-stack references and aspects are in place.
    */
   public evaluate(scope: IConstruct): BisFinding[] {
-    const index = AppIndex.fromConstructTree(scope, this.settings);
+    return this.findings(scope, synthesizedTemplates({ fresh: false }));
+  }
+
+  private findings(
+    scope: IConstruct,
+    templateOf: (stack: Stack) => TemplateObject | undefined,
+  ): BisFinding[] {
+    const index = AppIndex.fromConstructTree(scope, this.settings, templateOf);
     const byConstruct = new Map<CfnResource, TemplateResource>();
     for (const resource of index.resources) {
-      if (resource instanceof ConstructResource) byConstruct.set(resource.construct, resource);
+      if (resource.construct) byConstruct.set(resource.construct, resource);
     }
-    this.run = { index, byConstruct, findings: [] };
+    this.run = { index, byConstruct, findings: [], acknowledgements: new WeakMap() };
     try {
-      for (const construct of byConstruct.keys()) this.checkResource(construct);
+      for (const resource of index.resources) this.checkTemplateResource(resource);
       return this.run.findings;
     } finally {
       this.run = undefined;
@@ -162,25 +173,30 @@ export class BisChecks extends NagPack {
 
   /** Run, on one resource, the rules dispatched to its type. */
   protected checkResource(node: CfnResource): void {
-    const run = this.run;
-    const resource = run?.byConstruct.get(node);
-    if (!run || !resource || run.index.isMachinery(resource)) return;
-    const rules = this.rulesByType.get(resource.type);
-    if (rules) for (const rule of rules) this.apply(rule, resource, run.index, run.findings);
-    for (const rule of this.rulesForEveryType) this.apply(rule, resource, run.index, run.findings);
+    const resource = this.run?.byConstruct.get(node);
+    if (resource) this.checkTemplateResource(resource);
   }
 
-  private apply(rule: BisRule, resource: TemplateResource, index: AppIndex, findings: BisFinding[]): void {
-    const verdict = checkSafely(rule, resource, index);
+  private checkTemplateResource(resource: TemplateResource): void {
+    const run = this.run;
+    if (!run || run.index.isMachinery(resource)) return;
+    const rules = this.rulesByType.get(resource.type);
+    if (rules) for (const rule of rules) this.apply(rule, resource, run);
+    for (const rule of this.rulesForEveryType) this.apply(rule, resource, run);
+  }
+
+  private apply(rule: BisRule, resource: TemplateResource, run: ValidationRun): void {
+    const verdict = checkSafely(rule, resource, run.index);
     if (verdict.kind !== 'non-compliant') return;
     const level = this.levels[rule.id] ?? verdict.level ?? rule.level;
-    findings.push({
+    run.findings.push({
       rule,
       level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
       message: verdict.message,
       resource,
-      acknowledgedReason:
-        resource instanceof ConstructResource ? acknowledgement(resource.construct, rule.id) : undefined,
+      acknowledgedReason: resource.construct
+        ? acknowledgement(resource.construct, rule.id, run.acknowledgements)
+        : undefined,
     });
   }
 
@@ -218,6 +234,14 @@ export class BisChecks extends NagPack {
   }
 }
 
+/** The state of one validation run: the index, the findings so far, and what was read once. */
+interface ValidationRun {
+  readonly index: AppIndex;
+  readonly byConstruct: Map<CfnResource, TemplateResource>;
+  readonly findings: BisFinding[];
+  readonly acknowledgements: AcknowledgementCache;
+}
+
 /**
  * A rule bug must not let a resource through unchecked, nor crash synth with a stack trace: it
  * becomes an error finding that says what happened.
@@ -235,14 +259,35 @@ function checkSafely(rule: BisRule, resource: TemplateResource, index: AppIndex)
 }
 
 /** The reason given for `BIS::<ruleId>` on the resource or its closest acknowledging ancestor, as CDK reads it. */
-function acknowledgement(construct: IConstruct, ruleId: string): string | undefined {
+function acknowledgement(
+  construct: IConstruct,
+  ruleId: string,
+  cache: AcknowledgementCache,
+): string | undefined {
   const key = `${BIS_PLUGIN_NAME}::${ruleId}`;
   for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
-    for (const entry of current.node.metadata) {
-      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data && key in entry.data) {
-        return String((entry.data as Record<string, unknown>)[key]);
-      }
-    }
+    const reason = acknowledgementsOn(current, cache)?.get(key);
+    if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/** Acknowledgements recorded on one construct, read once per run: findings share their ancestors. */
+type AcknowledgementCache = WeakMap<IConstruct, Map<string, string> | null>;
+
+function acknowledgementsOn(construct: IConstruct, cache: AcknowledgementCache): Map<string, string> | null {
+  let acknowledged = cache.get(construct);
+  if (acknowledged === undefined) {
+    acknowledged = null;
+    for (const entry of construct.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        acknowledged ??= new Map();
+        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+          if (!acknowledged.has(id)) acknowledged.set(id, String(reason));
+        }
+      }
+    }
+    cache.set(construct, acknowledged);
+  }
+  return acknowledged;
 }

@@ -34,6 +34,8 @@ export interface TemplateResource {
   readonly stack: StackInfo;
   /** Construct path for CDK resources; `<template>#<logicalId>` for scanned templates. */
   readonly path: string;
+  /** The L1 construct, when the resource comes from a CDK app (acknowledgements live on it). */
+  readonly construct?: CfnResource;
 }
 
 /**
@@ -85,7 +87,7 @@ export class ConstructResource implements TemplateResource {
   }
 }
 
-/** A resource read from a template file (or any template JSON). */
+/** A resource read from template JSON: a synthesized template of a CDK app, or a scanned file. */
 export class JsonResource implements TemplateResource {
   public readonly type: string;
   public readonly properties: TemplateObject;
@@ -99,6 +101,7 @@ export class JsonResource implements TemplateResource {
     entry: TemplateObject,
     public readonly stack: StackInfo,
     public readonly path: string,
+    public readonly construct?: CfnResource,
   ) {
     this.type = typeof entry.Type === 'string' ? entry.Type : '';
     this.properties = isObject(entry.Properties) ? entry.Properties : {};

@@ -2,7 +2,7 @@ import { App, type AppProps, CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisChecks, type BisChecksProps, type BisFinding } from '../../policies/bis-checks';
 import { indexTemplates, AppIndex } from '../../policies/engine/app-index';
-import { ConstructResource } from '../../policies/engine/template-resource';
+import { synthesizedTemplates } from '../../policies/engine/synthesized-templates';
 import type { BisRule, Verdict } from '../../policies/rule';
 import type { BisRoleName } from '../../lib/roles';
 
@@ -35,10 +35,8 @@ export function verdictOf(rule: BisRule, resource: IConstruct): Verdict {
   if (!cfn || !CfnResource.isCfnResource(cfn)) throw new Error(`${resource.node.path} has no L1 resource`);
   const app = Stack.of(cfn).node.root as App;
   app.synth();
-  const index = AppIndex.fromConstructTree(app);
-  const view = index.resources.find(
-    (candidate) => candidate instanceof ConstructResource && candidate.construct === cfn,
-  );
+  const index = AppIndex.fromConstructTree(app, undefined, synthesizedTemplates({ fresh: false }));
+  const view = index.resources.find((candidate) => candidate.construct === cfn);
   if (!view) throw new Error(`${cfn.node.path} is not in the index`);
   return rule.check(view, index);
 }

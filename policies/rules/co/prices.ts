@@ -89,9 +89,11 @@ export function monthlyUsd(price: AlwaysOnPrice, quantity = 1): number {
 }
 
 /** A monthly figure for a message: `$32.85/month`, `$1,095.00/month`. */
+// One formatter for the run: `toLocaleString` builds a new Intl formatter on every call.
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function formatMonthly(usd: number): string {
-  const cents = Math.round(usd * 100) / 100;
-  return `$${cents.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/month`;
+  return `$${USD.format(Math.round(usd * 100) / 100)}/month`;
 }
 
 /** What a message says about an always-on cost: `about $32.85/month before data processing ($0.045/GB)`. */

@@ -16,6 +16,8 @@ export interface CrossStackImport {
  * out: nothing proves which stack it points to.
  */
 export function attributedImports(resource: TemplateResource, index: AppIndex): CrossStackImport[] {
+  // Without exports in the app nothing can be attributed: skip the walk of every property.
+  if (!index.hasExports) return [];
   const found: CrossStackImport[] = [];
   const visit = (value: unknown, path: string, insideIntrinsic: boolean): void => {
     if (Array.isArray(value)) {
