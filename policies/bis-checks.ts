@@ -158,11 +158,7 @@ export class BisChecks extends NagPack {
     templateOf: (stack: Stack) => TemplateObject | undefined,
   ): BisFinding[] {
     const index = AppIndex.fromConstructTree(scope, this.settings, templateOf);
-    const byConstruct = new Map<CfnResource, TemplateResource>();
-    for (const resource of index.resources) {
-      if (resource.construct) byConstruct.set(resource.construct, resource);
-    }
-    this.run = { index, byConstruct, findings: [], acknowledgements: new WeakMap() };
+    this.run = { index, findings: [], acknowledgements: new WeakMap() };
     try {
       for (const resource of index.resources) this.checkTemplateResource(resource);
       return this.run.findings;
@@ -171,9 +167,9 @@ export class BisChecks extends NagPack {
     }
   }
 
-  /** Run, on one resource, the rules dispatched to its type. */
+  /** NagPack's per-construct hook: run, on one resource of the current run, the rules dispatched to its type. */
   protected checkResource(node: CfnResource): void {
-    const resource = this.run?.byConstruct.get(node);
+    const resource = this.run?.index.resourceOfConstruct(node);
     if (resource) this.checkTemplateResource(resource);
   }
 
@@ -237,7 +233,6 @@ export class BisChecks extends NagPack {
 /** The state of one validation run: the index, the findings so far, and what was read once. */
 interface ValidationRun {
   readonly index: AppIndex;
-  readonly byConstruct: Map<CfnResource, TemplateResource>;
   readonly findings: BisFinding[];
   readonly acknowledgements: AcknowledgementCache;
 }

@@ -113,6 +113,7 @@ export class AppIndex {
   private readonly anchors = new Map<StackInfo, TemplateResource | null>();
   private readonly machinery = new WeakMap<TemplateResource, boolean>();
   private readonly memos = new Map<string, Map<StackInfo, unknown>>();
+  private resourcesByConstruct?: Map<CfnResource, TemplateResource>;
 
   constructor(public readonly settings: IndexSettings) {}
 
@@ -141,9 +142,9 @@ export class AppIndex {
     );
     const constructOf = constructLinker(resources, constructs);
     for (const [position, [logicalId, entry]] of resources.entries()) {
-      const construct = constructOf(logicalId, entry, position);
-      const path = construct?.node.path ?? `${stack.path}#${logicalId}`;
-      this.addResource(new JsonResource(logicalId, entry, stack, path, construct));
+      const linked = constructOf(logicalId, entry, position);
+      const path = linked?.path ?? `${stack.path}#${logicalId}`;
+      this.addResource(new JsonResource(logicalId, entry, stack, path, linked?.construct));
     }
     const outputs = isObject(template.Outputs) ? template.Outputs : {};
     for (const output of Object.values(outputs)) {
@@ -186,6 +187,16 @@ export class AppIndex {
       this.resourcesByLogicalId.set(stack, byId);
     }
     return byId.get(logicalId);
+  }
+
+  /** The resource rendered from, or linked to, a construct. */
+  public resourceOfConstruct(construct: CfnResource): TemplateResource | undefined {
+    this.resourcesByConstruct ??= new Map(
+      this.resources.flatMap((resource) =>
+        resource.construct ? [[resource.construct, resource] as const] : [],
+      ),
+    );
+    return this.resourcesByConstruct.get(construct);
   }
 
   /** The resource a `{ Ref }` or `{ 'Fn::GetAtt' }` value points to, in the same template. */
@@ -247,26 +258,38 @@ export class AppIndex {
   }
 }
 
-/** How template entries find their constructs; see `addTemplateResources`. */
+/** How template entries find their constructs (and construct paths); see `addTemplateResources`. */
 function constructLinker(
   resources: readonly [string, TemplateObject][],
   constructs: readonly CfnResource[],
-): (logicalId: string, entry: TemplateObject, position: number) => CfnResource | undefined {
+): (
+  logicalId: string,
+  entry: TemplateObject,
+  position: number,
+) => { construct: CfnResource; path: string } | undefined {
   if (constructs.length === 0) return () => undefined;
-  const byPath = new Map(constructs.map((construct) => [construct.node.path, construct]));
+  // A construct path costs a walk to the root: compute each once.
+  const paths = constructs.map((construct) => construct.node.path);
+  const linked = (i: number) => ({ construct: constructs[i], path: paths[i] });
   const inOrder =
     resources.length === constructs.length &&
     resources.every(([, entry], i) => entry.Type === constructs[i].cfnResourceType);
-  let byLogicalId: Map<string, CfnResource> | undefined;
+  let byPath: Map<string, number> | undefined;
+  let byLogicalId: Map<string, number> | undefined;
   return (logicalId, entry, position) => {
     const cdkPath = isObject(entry.Metadata) ? entry.Metadata['aws:cdk:path'] : undefined;
-    const onPath = typeof cdkPath === 'string' ? byPath.get(cdkPath) : undefined;
-    if (onPath) return onPath;
-    if (inOrder) return constructs[position];
+    if (typeof cdkPath === 'string') {
+      if (inOrder && paths[position] === cdkPath) return linked(position);
+      byPath ??= new Map(paths.map((path, i) => [path, i]));
+      const onPath = byPath.get(cdkPath);
+      if (onPath !== undefined) return linked(onPath);
+    }
+    if (inOrder) return linked(position);
     byLogicalId ??= new Map(
-      constructs.map((candidate) => [String(Stack.of(candidate).resolve(candidate.logicalId)), candidate]),
+      constructs.map((candidate, i) => [String(Stack.of(candidate).resolve(candidate.logicalId)), i]),
     );
-    return byLogicalId.get(logicalId);
+    const byId = byLogicalId.get(logicalId);
+    return byId === undefined ? undefined : linked(byId);
   };
 }
 

@@ -23,7 +23,10 @@ const MACHINERY_ID_PATTERNS: readonly RegExp[] = [
 ];
 
 /** True for a resource that belongs to CDK's machinery rather than to the application. */
+// One alternation: a single regex pass per resource.
+const MACHINERY = new RegExp(MACHINERY_ID_PATTERNS.map((pattern) => pattern.source).join('|'));
+
 export function isCdkMachinery(resource: Pick<TemplateResource, 'path'>): boolean {
   // A scanned template's path is `<file>#<logicalId>`, so one test covers both origins.
-  return MACHINERY_ID_PATTERNS.some((pattern) => pattern.test(resource.path));
+  return MACHINERY.test(resource.path);
 }
