@@ -8,9 +8,9 @@ import type {
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { version as packageVersion } from '../package.json';
-import { AppIndex, DEFAULT_INDEX_SETTINGS } from './engine/app-index';
+import { AppIndex, DEFAULT_INDEX_SETTINGS, type IndexSettings } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
-import type { TemplateObject, TemplateResource } from './engine/template-resource';
+import { isObject, type TemplateObject, type TemplateResource } from './engine/template-resource';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
 
@@ -56,6 +56,8 @@ export interface BisFinding {
   readonly resource: TemplateResource;
   /** Set when the finding is acknowledged with `Validations.of(c).acknowledge({ id: 'BIS::<id>', reason })`. */
   readonly acknowledgedReason?: string;
+  /** For always-on resources: the estimated monthly cost in USD (CO rules). */
+  readonly monthlyCostUsd?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export class BisChecks extends NagPack {
   private readonly levels: Readonly<Record<string, Level>>;
   private readonly rulesByType = new Map<string, BisRule[]>();
   private readonly rulesForEveryType: BisRule[] = [];
-  private readonly settings: typeof DEFAULT_INDEX_SETTINGS;
+  private readonly settings: IndexSettings;
   private run?: ValidationRun;
 
   constructor(scope?: IConstruct, props: BisChecksProps = {}) {
@@ -153,11 +155,11 @@ export class BisChecks extends NagPack {
     return this.findings(scope, synthesizedTemplates({ fresh: false }));
   }
 
-  private findings(
-    scope: IConstruct,
-    templateOf: (stack: Stack) => TemplateObject | undefined,
-  ): BisFinding[] {
-    const index = AppIndex.fromConstructTree(scope, this.settings, templateOf);
+  /**
+   * Every finding in an index built elsewhere (a template scan: `indexTemplates`). Resources
+   * without a construct are acknowledged by `Metadata.cdk_nag.rules_to_suppress`, as cdk-nag writes it.
+   */
+  public evaluateIndex(index: AppIndex): BisFinding[] {
     this.run = { index, findings: [], acknowledgements: new WeakMap() };
     try {
       for (const resource of index.resources) this.checkTemplateResource(resource);
@@ -165,6 +167,18 @@ export class BisChecks extends NagPack {
     } finally {
       this.run = undefined;
     }
+  }
+
+  /** The settings rules read (cost-allocation tag keys), to build an index with. */
+  public get indexSettings(): IndexSettings {
+    return this.settings;
+  }
+
+  private findings(
+    scope: IConstruct,
+    templateOf: (stack: Stack) => TemplateObject | undefined,
+  ): BisFinding[] {
+    return this.evaluateIndex(AppIndex.fromConstructTree(scope, this.settings, templateOf));
   }
 
   /** NagPack's per-construct hook: run, on one resource of the current run, the rules dispatched to its type. */
@@ -190,9 +204,10 @@ export class BisChecks extends NagPack {
       level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
       message: verdict.message,
       resource,
+      monthlyCostUsd: verdict.monthlyCostUsd,
       acknowledgedReason: resource.construct
         ? acknowledgement(resource.construct, rule.id, run.acknowledgements)
-        : undefined,
+        : templateAcknowledgement(resource, rule.id),
     });
   }
 
@@ -216,6 +231,10 @@ export class BisChecks extends NagPack {
             family: finding.rule.family,
             diktat: finding.rule.diktat,
             documentation: `${RULES_DOC_URL}#${finding.rule.id.toLowerCase()}`,
+            // Reports sum it into the always-on estimate; CDK's report keeps string values only.
+            ...(finding.monthlyCostUsd !== undefined
+              ? { monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
+              : {}),
           },
           violatingResources: [],
         };
@@ -263,6 +282,22 @@ function acknowledgement(
   for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
     const reason = acknowledgementsOn(current, cache)?.get(key);
     if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+/**
+ * The reason in a template resource's `Metadata.cdk_nag.rules_to_suppress` (`[{ id, reason }]`,
+ * the format cdk-nag writes), for `BIS-SF1` or `BIS::BIS-SF1`.
+ */
+function templateAcknowledgement(resource: TemplateResource, ruleId: string): string | undefined {
+  const nag = resource.metadata.cdk_nag;
+  const entries = isObject(nag) && Array.isArray(nag.rules_to_suppress) ? nag.rules_to_suppress : [];
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
+    if (entry.id === ruleId || entry.id === `${BIS_PLUGIN_NAME}::${ruleId}`) {
+      return typeof entry.reason === 'string' ? entry.reason : '';
+    }
   }
   return undefined;
 }

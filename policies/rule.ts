@@ -29,12 +29,23 @@ export type Verdict =
       readonly message: string;
       /** Overrides the rule's default level for this finding (e.g. error only in a data-platform stack). */
       readonly level?: Level;
+      /** For always-on resources: the estimated monthly cost in USD, summed by reports. */
+      readonly monthlyCostUsd?: number;
     };
 
 export const COMPLIANT: Verdict = { kind: 'compliant' };
 export const NOT_APPLICABLE: Verdict = { kind: 'not-applicable' };
-export function nonCompliant(message: string, level?: Level): Verdict {
-  return level ? { kind: 'non-compliant', message, level } : { kind: 'non-compliant', message };
+export function nonCompliant(
+  message: string,
+  level?: Level,
+  details: { monthlyCostUsd?: number } = {},
+): Verdict {
+  return {
+    kind: 'non-compliant',
+    message,
+    ...(level ? { level } : {}),
+    ...(details.monthlyCostUsd !== undefined ? { monthlyCostUsd: details.monthlyCostUsd } : {}),
+  };
 }
 
 /** What a rule file declares beside its check: the single source for the pack and docs/RULES.md. */

@@ -1,6 +1,6 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
 import { isIntrinsic, mayBeAbsent, possibleValues, valueAt } from '../../engine/template-values';
-import { ALWAYS_ON_PRICES, alwaysOnCost } from './prices';
+import { ALWAYS_ON_PRICES, alwaysOnCost, monthlyUsd } from './prices';
 
 /** The endpoint types billed by the hour; gateway endpoints (S3, DynamoDB) are free. */
 const BILLED_TYPES = new Set(['Interface', 'GatewayLoadBalancer']);
@@ -37,10 +37,14 @@ export default defineRule(
           : `costs ${alwaysOnCost(ALWAYS_ON_PRICES.interfaceEndpoint)} per Availability Zone (SubnetIds is computed, so the AZs cannot be counted)`;
       return nonCompliant(
         `The VPC endpoint (VpcEndpointType 'Interface'${conditional}) ${cost}. Gateway endpoints (S3, DynamoDB) are free.`,
+        undefined,
+        { monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.interfaceEndpoint, count && count > 0 ? count : 1) },
       );
     }
     return nonCompliant(
       `The VPC endpoint (VpcEndpointType 'GatewayLoadBalancer'${conditional}) costs ${alwaysOnCost(ALWAYS_ON_PRICES.gatewayLoadBalancerEndpoint)}.`,
+      undefined,
+      { monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.gatewayLoadBalancerEndpoint) },
     );
   },
 );

@@ -1,6 +1,6 @@
 import { defineRule, nonCompliant } from '../../rule';
 import { mayBeAbsent, possibleValues, valueAt } from '../../engine/template-values';
-import { ALWAYS_ON_PRICES, alwaysOnCost, type AlwaysOnPrice } from './prices';
+import { ALWAYS_ON_PRICES, alwaysOnCost, type AlwaysOnPrice, monthlyUsd } from './prices';
 
 /** ELBv2 `Type` values and their prices; CloudFormation's default Type is application. */
 const V2_PRICES: ReadonlyMap<string, AlwaysOnPrice> = new Map<string, AlwaysOnPrice>([
@@ -28,6 +28,8 @@ export default defineRule(
     if (balancer.type === 'AWS::ElasticLoadBalancing::LoadBalancer') {
       return nonCompliant(
         `The classic load balancer costs ${alwaysOnCost(ALWAYS_ON_PRICES.classicLoadBalancer)}, traffic or not. ${ALTERNATIVE}`,
+        undefined,
+        { monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.classicLoadBalancer) },
       );
     }
     const typeValue = valueAt(balancer.properties, 'Type');
@@ -42,6 +44,8 @@ export default defineRule(
     if (priced.length === 0 || priced.length < types.length) {
       return nonCompliant(
         `The load balancer's Type is computed at deploy time; an application or network load balancer costs ${alwaysOnCost(ALWAYS_ON_PRICES.applicationLoadBalancer)}, traffic or not. ${ALTERNATIVE}`,
+        undefined,
+        { monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.applicationLoadBalancer) },
       );
     }
     if (priced.length === 1) {
@@ -49,11 +53,16 @@ export default defineRule(
       const shown = typeValue === undefined ? `Type absent, so '${type}'` : `Type '${type}'`;
       return nonCompliant(
         `The ${type} load balancer (${shown}) costs ${alwaysOnCost(price)}, traffic or not. ${ALTERNATIVE}`,
+        undefined,
+        { monthlyCostUsd: monthlyUsd(price) },
       );
     }
     const costs = priced.map(({ type, price }) => `'${type}' costs ${alwaysOnCost(price)}`);
+    // The estimate takes the dearer branch: a budget should not be exceeded by the condition.
     return nonCompliant(
       `The load balancer's Type is an Fn::If: ${costs.join('; ')}, traffic or not. ${ALTERNATIVE}`,
+      undefined,
+      { monthlyCostUsd: Math.max(...priced.map(({ price }) => monthlyUsd(price))) },
     );
   },
 );

@@ -1,6 +1,6 @@
 import { defineRule, nonCompliant } from '../../rule';
 import { literalString } from '../../engine/template-values';
-import { ALWAYS_ON_PRICES, alwaysOnCost } from './prices';
+import { ALWAYS_ON_PRICES, alwaysOnCost, monthlyUsd } from './prices';
 
 export default defineRule(
   __filename,
@@ -21,6 +21,8 @@ export default defineRule(
       connectivity === 'private' ? 'The private NAT gateway (ConnectivityType private)' : 'The NAT gateway';
     return nonCompliant(
       `${subject} is billed whether or not traffic flows: ${alwaysOnCost(ALWAYS_ON_PRICES.natGateway)}. Use VPC endpoints, IPv6 egress-only, or Lambda functions outside the VPC instead.`,
+      undefined,
+      { monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.natGateway) },
     );
   },
 );

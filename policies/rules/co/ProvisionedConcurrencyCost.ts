@@ -7,7 +7,7 @@ import {
   stringList,
   valueAt,
 } from '../../engine/template-values';
-import { ALWAYS_ON_PRICES, alwaysOnCost } from './prices';
+import { ALWAYS_ON_PRICES, alwaysOnCost, monthlyUsd } from './prices';
 
 /** Lambda's default MemorySize, in MB. */
 const DEFAULT_MEMORY_MB = 128;
@@ -45,6 +45,8 @@ export default defineRule(
       // A computed count still means the author asked for provisioned concurrency: price one execution.
       return nonCompliant(
         `ProvisionedConcurrentExecutions is computed at deploy time; each execution at ${sizing} costs ${alwaysOnCost(price, memory.megabytes / 1024)}.`,
+        undefined,
+        { monthlyCostUsd: monthlyUsd(price, memory.megabytes / 1024) },
       );
     }
     const executions = Math.max(...(counts as number[]));
@@ -52,6 +54,8 @@ export default defineRule(
     const shown = counts.length > 1 ? `up to ${executions} (Fn::If)` : `${executions}`;
     return nonCompliant(
       `ProvisionedConcurrentExecutions ${shown} at ${sizing} costs ${alwaysOnCost(price, (executions * memory.megabytes) / 1024)}, invoked or not.`,
+      undefined,
+      { monthlyCostUsd: monthlyUsd(price, (executions * memory.megabytes) / 1024) },
     );
   },
 );

@@ -20,6 +20,15 @@ describe('BIS-CO2 NatGatewayCost', () => {
     });
   });
 
+  test('the monthly cost is carried as a number, for reports to sum', () => {
+    const app = testApp();
+    new ec2.Vpc(new Stack(app, 'Network'), 'Vpc', { maxAzs: 2 });
+    const costs = evaluateApp(app)
+      .filter((finding) => finding.rule.id === 'BIS-CO2')
+      .map((finding) => finding.monthlyCostUsd);
+    expect(costs).toEqual([32.85, 32.85]);
+  });
+
   test('a VPC without NAT gateways is not reported', () => {
     const app = testApp();
     new ec2.Vpc(new Stack(app, 'Network'), 'Vpc', {

@@ -1,0 +1,63 @@
+/*
+ * The one shape every report format is written from, whatever produced the findings: CDK's
+ * validation report (`cdk-bis report`) or a template scan (`cdk-bis scan`).
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A rule as reports describe it (SARIF `tool.driver.rules`, Markdown, JUnit). */
+export interface ReportRule {
+  /** As the plugin names it: `BIS-SF1`, `AwsSolutions-S1`, `E3012`. */
+  readonly id: string;
+  /** The plugin (pack) that owns the rule: `BIS`, `AwsSolutions`, `CloudFormation Validate`. */
+  readonly plugin: string;
+  /** One line. */
+  readonly title: string;
+  /** The longer explanation, when the plugin gives one. */
+  readonly description?: string;
+  /** How to fix a finding. */
+  readonly fix?: string;
+  /** A link to the rule's documentation (BIS rules: docs/RULES.md#bis-sf1). */
+  readonly helpUri?: string;
+}
+
+/** A place in a file: 1-based line and column. */
+export interface FileLocation {
+  /** Relative to the repository root (or `--root`), with forward slashes. */
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+/** One rule's verdict on one resource. */
+export interface ReportFinding {
+  readonly ruleId: string;
+  readonly plugin: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The stack: its construct path (CDK) or the template file (scan). */
+  readonly stack: string;
+  readonly logicalId?: string;
+  readonly resourceType?: string;
+  /** The construct path (CDK) or `<file>#<logicalId>` (scan). */
+  readonly resourcePath: string;
+  /** Where the construct was created (CDK) or the resource's line (scan). The primary location. */
+  readonly source?: FileLocation;
+  /** The resource's line in the synthesized or scanned template. */
+  readonly template?: FileLocation;
+  /** Set when the finding is acknowledged (CDK `Validations.acknowledge`, or `cdk_nag.rules_to_suppress`). */
+  readonly acknowledgement?: { readonly reason: string; readonly at?: string };
+  /** For always-on cost findings: the estimated monthly cost in USD. */
+  readonly monthlyCostUsd?: number;
+}
+
+export interface FindingsReport {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly rules: readonly ReportRule[];
+  readonly findings: readonly ReportFinding[];
+}
+
+/** Exit status of `cdk-bis`: 0 no error findings, 1 error findings, 2 usage, input or parse error. */
+export function exitStatusOf(report: FindingsReport): 0 | 1 {
+  return report.findings.some((finding) => finding.severity === 'error' && !finding.acknowledgement) ? 1 : 0;
+}
