@@ -7,9 +7,9 @@ import type {
 } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { version as packageVersion } from '../package.json';
 import { AppIndex, DEFAULT_INDEX_SETTINGS, type IndexSettings } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
+import { PACKAGE_VERSION } from './package-version';
 import { isObject, type TemplateObject, type TemplateResource } from './engine/template-resource';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
@@ -68,7 +68,7 @@ export interface BisFinding {
  */
 export class BisChecks extends NagPack {
   public readonly name = BIS_PLUGIN_NAME;
-  public readonly version = packageVersion;
+  public readonly version = PACKAGE_VERSION;
   public readonly ruleIds: string[];
 
   private readonly failOn: 'error' | 'warning';
