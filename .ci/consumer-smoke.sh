@@ -51,8 +51,8 @@ if [ "$status" -eq 0 ]; then
   exit 1
 fi
 grep -q "BIS-AV2" synth.out || { echo "consumer smoke: no BIS-AV2 error in the synth output" >&2; cat synth.out >&2; exit 1; }
-grep -q "app.js:10" synth.out || { echo "consumer smoke: the finding does not point at app.js:10" >&2; cat synth.out >&2; exit 1; }
-echo "consumer smoke: non-compliant stack fails with BIS-AV2 at app.js:10 (exit $status)"
+grep -q "app.js:9" synth.out || { echo "consumer smoke: the finding does not point at app.js:9" >&2; cat synth.out >&2; exit 1; }
+echo "consumer smoke: non-compliant stack fails with BIS-AV2 at app.js:9 (exit $status)"
 
 ACKNOWLEDGE=1 npx cdk synth --quiet >synth-ack.out 2>&1 || {
   echo "consumer smoke: acknowledged findings still failed cdk synth" >&2
