@@ -11,7 +11,7 @@ import type { TemplateResource } from './template-resource';
  */
 const MACHINERY_ID_PATTERNS: readonly RegExp[] = [
   // core CustomResourceProvider: `Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler`, `.../Role`.
-  /Custom::?[A-Za-z0-9]*CustomResourceProvider/,
+  /Custom(::)?[A-Za-z0-9]*CustomResourceProvider/,
   // SingletonFunction uuids of CDK's own handlers.
   /AWS679f53fac002430cb0da5b7982bd2287/, // AwsCustomResource
   /CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/, // BucketDeployment
