@@ -11,6 +11,8 @@ export interface ReportRule {
   readonly id: string;
   /** The plugin (pack) that owns the rule: `BIS`, `AwsSolutions`, `CloudFormation Validate`. */
   readonly plugin: string;
+  /** An identifier-like name, when the plugin has one: a BIS rule's file name (`NoServerCompute`). SARIF `name`. */
+  readonly name?: string;
   /** One line. */
   readonly title: string;
   /** The longer explanation, when the plugin gives one. */

@@ -1,0 +1,173 @@
+import { FAMILIES } from '../rule';
+import { HOURS_PER_MONTH, PRICE_REGION, PRICES_TAKEN_ON } from '../rules/co/prices';
+import type { FindingsReport, ReportFinding, ReportRule } from './model';
+import { familyOf, formatLocation, primaryLocation, SEVERITIES } from './locations';
+
+/*
+ * A Markdown summary for a pull request: counts per stack, the errors with their fix, the
+ * acknowledgements with their reasons, and what the always-on resources cost.
+ */
+
+/** Render a report as GitHub-flavoured Markdown. */
+export function renderMarkdown(report: FindingsReport): string {
+  const lines = [`# ${report.tool.name} report`, ''];
+  if (report.findings.length === 0) {
+    lines.push('No findings.', '');
+    return lines.join('\n');
+  }
+  const open = report.findings.filter((finding) => !finding.acknowledgement);
+  const acknowledged = report.findings.filter((finding) => finding.acknowledgement);
+  const stacks = [...new Set(report.findings.map((finding) => finding.stack))].sort(compareText);
+  const plugins = [...new Set(report.findings.map((finding) => finding.plugin))];
+  lines.push(
+    `**${summaryLine(report.findings)}** in ${count(stacks.length, 'stack')}, from ${plugins.join(', ')}.`,
+    '',
+    '## Summary',
+    '',
+  );
+  for (const stack of stacks) lines.push(...stackSummary(stack, report.findings), '');
+
+  const errors = open.filter((finding) => finding.severity === 'error');
+  if (errors.length > 0) lines.push('## Errors', '', ...errorSections(errors, report.rules));
+  if (acknowledged.length > 0) lines.push('## Acknowledged', '', ...acknowledgementTable(acknowledged), '');
+  const costed = report.findings.filter((finding) => finding.monthlyCostUsd !== undefined);
+  if (costed.length > 0) lines.push('## Always-on cost estimate', '', ...costSection(costed), '');
+  return lines.join('\n');
+}
+
+/** `N errors, N warnings, N infos (N acknowledged)`: open findings by severity, then the acknowledged ones. */
+export function summaryLine(findings: readonly ReportFinding[]): string {
+  const open = findings.filter((finding) => !finding.acknowledgement);
+  const counts = SEVERITIES.map((severity) =>
+    count(open.filter((finding) => finding.severity === severity).length, severity),
+  );
+  return `${counts.join(', ')} (${findings.length - open.length} acknowledged)`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function stackSummary(stack: string, findings: readonly ReportFinding[]): string[] {
+  const inStack = findings.filter((finding) => finding.stack === stack);
+  const families = [
+    ...new Set(inStack.map((finding) => familyOf({ id: finding.ruleId, plugin: finding.plugin }))),
+  ];
+  families.sort((a, b) => familyRank(a) - familyRank(b) || compareText(a, b));
+  const row = (label: string, rows: readonly ReportFinding[]): string => {
+    const open = rows.filter((finding) => !finding.acknowledgement);
+    const cells = SEVERITIES.map(
+      (severity) => open.filter((finding) => finding.severity === severity).length,
+    );
+    return `| ${label} | ${[...cells, rows.length - open.length].join(' | ')} |`;
+  };
+  return [
+    `### ${code(stack)}`,
+    '',
+    '| Family | Errors | Warnings | Infos | Acknowledged |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...families.map((family) =>
+      row(
+        cell(family),
+        inStack.filter((finding) => familyOf({ id: finding.ruleId, plugin: finding.plugin }) === family),
+      ),
+    ),
+    row('**Total**', inStack),
+  ];
+}
+
+/** BIS families first, in the order of the diktats; other plugins after them. */
+function familyRank(family: string): number {
+  const index = Object.keys(FAMILIES).indexOf(family.split(' ')[0]);
+  return index >= 0 && family.includes(' ') ? index : Object.keys(FAMILIES).length;
+}
+
+function errorSections(errors: readonly ReportFinding[], rules: readonly ReportRule[]): string[] {
+  const lines: string[] = [];
+  const byRule = new Map<string, ReportFinding[]>();
+  for (const finding of errors) {
+    const key = `${finding.plugin}\u0000${finding.ruleId}`;
+    byRule.set(key, [...(byRule.get(key) ?? []), finding]);
+  }
+  for (const [key, findings] of byRule) {
+    const rule = rules.find((candidate) => `${candidate.plugin}\u0000${candidate.id}` === key);
+    const first = findings[0];
+    const title = inline(
+      rule && rule.title !== first.ruleId ? `${first.ruleId}: ${rule.title}` : first.ruleId,
+    );
+    lines.push(`### ${title}`, '');
+    for (const finding of findings) {
+      const location = primaryLocation(finding);
+      lines.push(
+        `- ${code(finding.resourcePath)}${location ? ` at ${code(formatLocation(location))}` : ''}: ${inline(finding.message)}`,
+      );
+    }
+    lines.push('');
+    if (rule?.fix !== undefined) lines.push(`**Fix:** ${inline(rule.fix)}`, '');
+    if (rule?.helpUri !== undefined) lines.push(`[${first.ruleId} documentation](${rule.helpUri})`, '');
+  }
+  return lines;
+}
+
+function acknowledgementTable(acknowledged: readonly ReportFinding[]): string[] {
+  return [
+    '| Rule | Resource | Reason | Acknowledged at |',
+    '| --- | --- | --- | --- |',
+    ...acknowledged.map((finding) => {
+      const at = finding.acknowledgement?.at;
+      return `| ${cell(inline(finding.ruleId))} | ${cell(code(finding.resourcePath))} | ${cell(inline(finding.acknowledgement?.reason || '(no reason given)'))} | ${at !== undefined ? cell(code(at)) : ''} |`;
+    }),
+  ];
+}
+
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function usd(amount: number): string {
+  return `$${USD.format(Math.round(amount * 100) / 100)}`;
+}
+
+function costSection(costed: readonly ReportFinding[]): string[] {
+  const total = costed.reduce((sum, finding) => sum + (finding.monthlyCostUsd ?? 0), 0);
+  return [
+    '| Resource | Type | Rule | Monthly (USD) |',
+    '| --- | --- | --- | ---: |',
+    ...costed.map(
+      (finding) =>
+        `| ${cell(code(finding.resourcePath))}${finding.acknowledgement ? ' (acknowledged)' : ''} | ${cell(finding.resourceType ?? '')} | ${cell(inline(finding.ruleId))} | ${usd(finding.monthlyCostUsd ?? 0)} |`,
+    ),
+    `| **Total** | | | **${usd(total)}** |`,
+    '',
+    `List prices in ${PRICE_REGION}, in USD, for ${HOURS_PER_MONTH} hours a month, before free tier, Savings Plans, ` +
+      `discounts and tax, recorded on ${PRICES_TAKEN_ON}; usage charges (data processed, requests, capacity units) ` +
+      'come on top. Estimates for comparing designs, not bills.',
+  ];
+}
+
+/** Inline code, with a fence longer than any run of backticks inside. */
+function code(value: string): string {
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
+}
+
+/**
+ * Prose from a plugin, kept on one line: code spans (`...`) as they are, and outside them the
+ * characters Markdown or HTML would act on escaped, so `<value>` stays visible.
+ */
+function inline(value: string): string {
+  const parts = value.replace(/\s*\n\s*/g, ' ').split(/(`[^`]*`)/);
+  return parts
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\*_[\]<>#]/g, (char) => `\\${char}`)))
+    .join('');
+}
+
+/** A table cell: pipes escaped (GitHub needs it inside code spans too). */
+function cell(value: string): string {
+  return value.replace(/\|/g, '\\|');
+}
+
+/** Code-point order, the same on every machine (localeCompare depends on the locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'crypto';
+import type { FileLocation, FindingsReport, ReportFinding, ReportRule, Severity } from './model';
+import { familyOf, SEVERITIES } from './locations';
+
+/*
+ * SARIF 2.1.0, as GitHub code scanning takes it: every result has a physical location (GitHub
+ * rejects results without one), fingerprints that do not move with line numbers, and acknowledged
+ * findings as results with an accepted external suppression.
+ */
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** cdk-bis's home page, named as the tool's `informationUri`. */
+export const CDK_BIS_INFORMATION_URI = 'https://www.npmjs.com/package/cdk-bis';
+
+export interface SarifOptions {
+  /**
+   * The tool's home page in `tool.driver.informationUri`.
+   *
+   * @default CDK_BIS_INFORMATION_URI
+   */
+  readonly informationUri?: string;
+}
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+const SARIF_LEVELS: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** The fingerprint's name and version: bump the version if what is hashed ever changes. */
+const FINGERPRINT_KEY = 'cdkBisFinding/v1';
+
+/** Render a report as a SARIF 2.1.0 log with one run. */
+export function renderSarif(report: FindingsReport, options: SarifOptions = {}): string {
+  const rules = rulesOf(report);
+  const ruleIndex = new Map(rules.map((rule, index) => [ruleKey(rule), index]));
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            informationUri: options.informationUri ?? CDK_BIS_INFORMATION_URI,
+            rules: rules.map((rule) => sarifRule(rule, report.findings)),
+          },
+        },
+        results: report.findings.map((finding) =>
+          sarifResult(finding, ruleIndex.get(ruleKey({ id: finding.ruleId, plugin: finding.plugin })) ?? 0),
+        ),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function ruleKey(rule: { readonly id: string; readonly plugin: string }): string {
+  return `${rule.plugin}\u0000${rule.id}`;
+}
+
+/** The report's rules, plus one for any finding whose rule the report does not describe. */
+function rulesOf(report: FindingsReport): ReportRule[] {
+  const rules = [...report.rules];
+  const known = new Set(rules.map(ruleKey));
+  for (const finding of report.findings) {
+    const rule: ReportRule = { id: finding.ruleId, plugin: finding.plugin, title: finding.ruleId };
+    if (!known.has(ruleKey(rule))) {
+      known.add(ruleKey(rule));
+      rules.push(rule);
+    }
+  }
+  return rules;
+}
+
+function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
+  // The most serious level the rule was reported at; each result carries its own level anyway.
+  const levels = new Set(
+    findings.filter((f) => f.ruleId === rule.id && f.plugin === rule.plugin).map((f) => f.severity),
+  );
+  const level = SEVERITIES.find((severity) => levels.has(severity)) ?? 'warning';
+  const family = familyOf(rule);
+  const fix = rule.fix ?? rule.description ?? rule.title;
+  return {
+    id: rule.id,
+    name: rule.name ?? rule.id,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description ?? rule.title },
+    help: {
+      text: fix,
+      markdown: rule.helpUri !== undefined ? `${fix}\n\n[Documentation](${rule.helpUri})` : fix,
+    },
+    ...(rule.helpUri !== undefined ? { helpUri: rule.helpUri } : {}),
+    defaultConfiguration: { level: SARIF_LEVELS[level] },
+    properties: { tags: family === rule.plugin ? [rule.plugin] : [rule.plugin, family] },
+  };
+}
+
+function sarifResult(finding: ReportFinding, ruleIndex: number) {
+  // Scan findings point at the template; a CDK finding's source line falls back to its template line.
+  const primary = finding.source ?? finding.template ?? { file: finding.stack, line: 1 };
+  const related = finding.source && finding.template ? finding.template : undefined;
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: SARIF_LEVELS[finding.severity],
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: physicalLocation(primary),
+        logicalLocations: [{ fullyQualifiedName: finding.resourcePath, kind: 'resource' }],
+      },
+    ],
+    ...(related
+      ? {
+          relatedLocations: [
+            {
+              id: 1,
+              physicalLocation: physicalLocation(related),
+              message: {
+                text: `${finding.logicalId ?? finding.resourcePath}${finding.resourceType ? ` (${finding.resourceType})` : ''} in the synthesized template`,
+              },
+            },
+          ],
+        }
+      : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(finding) },
+    ...(finding.acknowledgement
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: finding.acknowledgement.reason,
+              ...(finding.acknowledgement.at !== undefined
+                ? { properties: { acknowledgedAt: finding.acknowledgement.at } }
+                : {}),
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      plugin: finding.plugin,
+      stack: finding.stack,
+      ...(finding.logicalId !== undefined ? { logicalId: finding.logicalId } : {}),
+      ...(finding.resourceType !== undefined ? { resourceType: finding.resourceType } : {}),
+      ...(finding.monthlyCostUsd !== undefined ? { monthlyCostUsd: finding.monthlyCostUsd } : {}),
+    },
+  };
+}
+
+function physicalLocation(location: FileLocation) {
+  return {
+    artifactLocation: { uri: encodeUri(location.file), uriBaseId: '%SRCROOT%' },
+    region: {
+      startLine: Math.max(1, location.line),
+      ...(location.column !== undefined ? { startColumn: Math.max(1, location.column) } : {}),
+    },
+  };
+}
+
+/** A relative path as a URI reference: each segment percent-encoded, the slashes kept. */
+function encodeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * What identifies a finding across runs: the plugin, the rule and the resource's construct path
+ * (or `<template>#<logicalId>` for scans). Line numbers move with every edit, so they are left out.
+ */
+export function fingerprintOf(finding: Pick<ReportFinding, 'plugin' | 'ruleId' | 'resourcePath'>): string {
+  return createHash('sha256')
+    .update(`${finding.plugin}\u0000${finding.ruleId}\u0000${finding.resourcePath}`)
+    .digest('hex')
+    .slice(0, 32);
+}

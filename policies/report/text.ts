@@ -1,0 +1,86 @@
+import type { FindingsReport, ReportFinding, Severity } from './model';
+import { primaryLocation, SEVERITIES } from './locations';
+import { summaryLine } from './markdown';
+
+/*
+ * The terminal view: findings grouped by the file they point to, one line each, and a summary line.
+ * Colours only when asked (the CLI asks when standard output is a TTY).
+ */
+
+export interface TextOptions {
+  /** ANSI colours. @default false */
+  readonly color?: boolean;
+}
+
+const ANSI = {
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  underline: '\u001b[4m',
+  reset: '\u001b[0m',
+} as const;
+
+const MAX_ALIGNED_RULE_ID = 20;
+
+const SEVERITY_COLOURS: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
+
+/** Render a report as plain text, one line per finding. */
+export function renderText(report: FindingsReport, options: TextOptions = {}): string {
+  const paint = (style: string, value: string): string =>
+    options.color ? `${style}${value}${ANSI.reset}` : value;
+  const byFile = new Map<string, ReportFinding[]>();
+  for (const finding of report.findings) {
+    const file = primaryLocation(finding)?.file ?? finding.stack;
+    byFile.set(file, [...(byFile.get(file) ?? []), finding]);
+  }
+
+  const lines: string[] = [];
+  // Aligned on the usual IDs; a long one (cdk-nag's `AwsSolutions-IAM4[Policy::...]`) only pushes its own line.
+  const ruleWidth = Math.min(
+    MAX_ALIGNED_RULE_ID,
+    Math.max(0, ...report.findings.map((finding) => finding.ruleId.length)),
+  );
+  for (const [file, findings] of byFile) {
+    lines.push(paint(ANSI.underline, file));
+    const rows = [...findings].sort(
+      (a, b) =>
+        (primaryLocation(a)?.line ?? 0) - (primaryLocation(b)?.line ?? 0) ||
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+    );
+    const placeWidth = Math.max(...rows.map((finding) => place(finding).length));
+    for (const finding of rows) {
+      const level = finding.acknowledgement ? 'ack' : finding.severity;
+      const label = paint(
+        finding.acknowledgement ? ANSI.dim : SEVERITY_COLOURS[finding.severity],
+        level.padEnd(7),
+      );
+      const subject = resourceOf(finding, file);
+      const detail = finding.acknowledgement
+        ? `${finding.message} ${paint(ANSI.dim, `(acknowledged: ${finding.acknowledgement.reason})`)}`
+        : finding.message;
+      lines.push(
+        `  ${label}  ${finding.ruleId.padEnd(ruleWidth)}  ${paint(ANSI.dim, place(finding).padEnd(placeWidth))}  ${detail} ${paint(ANSI.dim, `[${subject}]`)}`,
+      );
+    }
+    lines.push('');
+  }
+  if (report.findings.length === 0) lines.push('No findings.');
+  lines.push(paint(ANSI.bold, summaryLine(report.findings)));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `line:column` in the group's file. */
+function place(finding: ReportFinding): string {
+  const location = primaryLocation(finding);
+  if (!location) return '';
+  return `${location.line}${location.column !== undefined ? `:${location.column}` : ''}`;
+}
+
+/** The construct path, or for a scan the logical ID (its `<file>#` prefix is the group's heading). */
+function resourceOf(finding: ReportFinding, file: string): string {
+  return finding.resourcePath.startsWith(`${file}#`)
+    ? finding.resourcePath.slice(file.length + 1)
+    : finding.resourcePath;
+}
