@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/*
+ * The cdk-bis CLI: `cdk-bis scan` checks CloudFormation and SAM templates with the BIS rules;
+ * `cdk-bis report` converts CDK's validation report into SARIF, JUnit, Markdown, JSON or text.
+ * Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse error.
+ */
+import { existsSync, renameSync, writeFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
+import { parseArgs } from 'util';
+import { BIS_ROLES, isBisRoleName } from '../lib/roles';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../policies/report/formats';
+import { exitStatusOf, type FindingsReport } from '../policies/report/model';
+import { PACKAGE_VERSION } from '../policies/package-version';
+import { scanTemplates } from '../policies/report/template-scan';
+import { readValidationReport, ReportInputError } from '../policies/report/validation-report';
+
+const USAGE = `Usage:
+  cdk-bis scan <file|dir>... [--format text|json|sarif|junit|markdown] [--output FILE] [--role ROLE] [--root DIR]
+  cdk-bis report [cdk.out] [--format sarif|junit|markdown|json|text] [--output FILE] [--root DIR]
+  cdk-bis --help | --version
+
+scan     Check CloudFormation and SAM templates (JSON or YAML) with the BIS rules, as cdk synth does.
+         A directory is searched for *.template.json, template.yaml/.yml and *.cfn.yaml/.yml/.json.
+         --role data-platform|infrastructure|application overrides the templates' bis:role.
+report   Convert cdk.out/validation-report.json (every plugin: BIS, cdk-nag packs, CloudFormation
+         Validate) to a CI format. Default format: sarif.
+
+--output FILE   write there instead of standard output (the file is replaced atomically)
+--root DIR      paths in reports are relative to DIR (default: the git repository root, else .)
+
+Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse error.`;
+
+/** A mistake the user can fix: printed as one line, exit 2. */
+class UsageError extends Error {}
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      role: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${PACKAGE_VERSION}\n`);
+    return 0;
+  }
+  const [command, ...inputs] = positionals;
+  const root = resolve(values.root ?? repositoryRoot(process.cwd()));
+  const format = parseFormat(values.format, command === 'scan' ? 'text' : 'sarif');
+  let report: FindingsReport;
+  let inputErrors: string[] = [];
+  if (command === 'scan') {
+    if (inputs.length === 0) throw new UsageError('scan needs at least one template file or directory');
+    if (values.role !== undefined && !isBisRoleName(values.role)) {
+      throw new UsageError(`--role ${values.role}: unknown role; use one of ${BIS_ROLES.join(', ')}`);
+    }
+    const scan = scanTemplates(inputs, { role: values.role, root });
+    report = scan.report;
+    inputErrors = scan.errors.map((error) => error.message);
+  } else if (command === 'report') {
+    if (values.role !== undefined) throw new UsageError('--role applies to scan only');
+    if (inputs.length > 1) throw new UsageError(`report takes one cdk.out directory, not ${inputs.length}`);
+    report = readValidationReport(inputs[0] ?? 'cdk.out', { root });
+  } else {
+    throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
+  }
+
+  const rendered = renderReport(report, format, {
+    color: values.output === undefined && process.stdout.isTTY === true,
+  });
+  if (values.output !== undefined) writeAtomically(values.output, rendered);
+  else process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  for (const message of inputErrors) process.stderr.write(`cdk-bis: ${message}\n`);
+  // Input errors win: a file that could not be read was not checked, so "no errors" would be a lie.
+  return inputErrors.length > 0 ? 2 : exitStatusOf(report);
+}
+
+function parseFormat(value: string | undefined, fallback: ReportFormat): ReportFormat {
+  if (value === undefined) return fallback;
+  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new UsageError(`--format ${value}: unknown format; use one of ${REPORT_FORMATS.join(', ')}`);
+}
+
+/** Write to a temporary file beside the target, then rename: a reader never sees half a report. */
+function writeAtomically(file: string, content: string): void {
+  const target = resolve(file);
+  if (!existsSync(dirname(target))) {
+    throw new UsageError(`--output ${file}: directory ${dirname(target)} does not exist`);
+  }
+  const temporary = join(dirname(target), `.${process.pid}.cdk-bis.tmp`);
+  writeFileSync(temporary, content);
+  renameSync(temporary, target);
+}
+
+function repositoryRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+function run(): void {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof ReportInputError || isParseArgsError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cdk-bis: ${known ? message : `internal error: ${message}`}\n`);
+    if (error instanceof UsageError || isParseArgsError(error))
+      process.stderr.write("Run 'cdk-bis --help' for usage.\n");
+    process.exitCode = 2;
+  }
+}
+
+/** `util.parseArgs` reports unknown options and missing values as TypeErrors with an ERR_PARSE_ARGS_* code. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof TypeError && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+run();
