@@ -61,6 +61,19 @@ ACKNOWLEDGE=1 npx cdk synth --quiet >synth-ack.out 2>&1 || {
 }
 echo "consumer smoke: acknowledged findings pass"
 
+npx cdk-bis --version | grep -qx "$(node -p "require('$repo/package.json').version")" || { echo "consumer smoke: cdk-bis --version is wrong" >&2; exit 1; }
+npx cdk-bis --help | grep -q "cdk-bis scan" || { echo "consumer smoke: cdk-bis --help has no usage" >&2; exit 1; }
+# The report of the failing synth above, as CI would publish it.
+set +e
+npx cdk synth --quiet >/dev/null 2>&1
+npx cdk-bis report cdk.out --format sarif --output bis.sarif
+report_status=$?
+set -e
+[ "$report_status" -eq 1 ] || { echo "consumer smoke: cdk-bis report exited $report_status, expected 1 (error findings)" >&2; exit 1; }
+node -e "const s=JSON.parse(require('fs').readFileSync('bis.sarif','utf8')); if (!s.runs[0].results.some(r => r.ruleId === 'BIS-AV2' && r.locations[0].physicalLocation.artifactLocation.uri === 'app.js')) process.exit(1)" \
+  || { echo "consumer smoke: bis.sarif lacks BIS-AV2 located in app.js" >&2; exit 1; }
+echo "consumer smoke: cdk-bis --version, --help and report --format sarif work from the tarball"
+
 cat > check-types.ts <<'TS'
 import { App, Validations } from 'aws-cdk-lib';
 import { BisChecks, BisRole, type BisChecksProps } from 'cdk-bis';
