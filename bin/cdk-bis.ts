@@ -76,9 +76,9 @@ function main(argv: string[]): number {
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   }
 
-  const rendered = renderReport(report, format, {
-    color: values.output === undefined && process.stdout.isTTY === true,
-  });
+  // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+  const color = values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const rendered = renderReport(report, format, { color });
   if (values.output !== undefined) writeAtomically(values.output, rendered);
   else process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   for (const message of inputErrors) process.stderr.write(`cdk-bis: ${message}\n`);

@@ -24,7 +24,7 @@ export default defineRule(
   },
   (bucket, index) => {
     const policies = bucketPolicies(index, bucket.stack);
-    const name = literalString(bucket.properties.BucketName);
+    const name = bucketName(bucket.properties.BucketName);
     const found = [
       policies.get(bucket.logicalId),
       name === undefined ? undefined : policies.get(name),
@@ -60,7 +60,7 @@ function bucketPolicies(index: AppIndex, stack: StackInfo): Map<string, BucketPo
     const byBucket = new Map<string, BucketPolicies>();
     for (const policy of index.resourcesOfType(stack, 'AWS::S3::BucketPolicy')) {
       for (const target of branchesOf(policy.properties.Bucket)) {
-        const bucket = referencedLogicalId(target) ?? literalString(target);
+        const bucket = referencedLogicalId(target) ?? bucketName(target);
         if (bucket === undefined) continue;
         const entry = byBucket.get(bucket) ?? { policyIds: [], tlsOnly: false, conditionalOnly: false };
         entry.policyIds.push(policy.logicalId);
@@ -85,13 +85,29 @@ function deniesInsecureTransport(statement: TemplateObject, bucket: string): boo
   return coversBucket(statement.Resource, bucket) && insecureTransportCondition(statement.Condition);
 }
 
-/** '*', a literal ARN of the bucket or its objects (any partition), or a value built from the bucket's reference. */
+/**
+ * A bucket's name as the policy side can match it: the literal name, or the template of an
+ * `Fn::Sub` without a variable map (`${AppName}-${AWS::AccountId}`), which names the same bucket
+ * wherever the same template is written.
+ */
+function bucketName(value: unknown): string | undefined {
+  const literal = literalString(value);
+  if (literal !== undefined) return literal;
+  const sub = isObject(value) ? value['Fn::Sub'] : undefined;
+  return typeof sub === 'string' ? sub : undefined;
+}
+
+/** '*', an ARN of the bucket or its objects (literal or `Fn::Sub`, any partition), or a value built from the bucket's reference. */
 function coversBucket(resource: unknown, bucket: string): boolean {
-  const prefix = /^arn:[^:]+:s3:::/;
-  const literal = literalsOf(resource).some(
+  const prefix = /^arn:(\$\{AWS::Partition\}|[^:]+):s3:::/;
+  const arns = branchesOf(resource)
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .map(bucketName)
+    .filter((arn): arn is string => arn !== undefined);
+  const named = arns.some(
     (arn) => arn === '*' || (prefix.test(arn) && arn.replace(prefix, '').split('/')[0] === bucket),
   );
-  return literal || referencedLogicalIds(resource).has(bucket);
+  return named || referencedLogicalIds(resource).has(bucket);
 }
 
 function insecureTransportCondition(condition: unknown): boolean {

@@ -90,6 +90,37 @@ describe('BIS-TR4 BucketTlsOnly', () => {
     });
   });
 
+  test('a bucket and its policy named by the same Fn::Sub template are linked (AWS sample style)', () => {
+    const name = { 'Fn::Sub': '${AppName}-${AWS::Region}-${AWS::AccountId}' };
+    const verdicts = verdictsOfTemplate(rule, {
+      Resources: {
+        Named: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name } },
+        NamedPolicy: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: {
+            Bucket: name,
+            PolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Deny',
+                  Principal: { AWS: '*' },
+                  Action: 's3:*',
+                  Resource: [
+                    { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AppName}-${AWS::Region}-${AWS::AccountId}' },
+                    { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AppName}-${AWS::Region}-${AWS::AccountId}/*' },
+                  ],
+                  Condition: { Bool: { 'aws:SecureTransport': false } },
+                },
+              ],
+            },
+          },
+        },
+        Other: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Sub': '${AppName}-other' } } },
+      },
+    });
+    expect(verdicts).toEqual({ Named: 'compliant', Other: 'non-compliant' });
+  });
+
   test('a scanned template: boolean and string conditions, TLS version, literal names, other buckets', () => {
     const verdicts = verdictsOfTemplate(rule, {
       Resources: {
