@@ -4,13 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { isZone, type Kind, kindPrefix, type Zone, ZONES } from './zones';
+import { publishContract, validateLakeName } from './contract';
+import { DataLakeBase } from './grants';
+import { isZone, kindPrefix, type Zone, ZONES } from './zones';
 
 /** The context flag that must be `true` before a lake may be created with `removalPolicy: DESTROY`. */
 export const ALLOW_DATA_DESTRUCTION_CONTEXT = 'cdk-bis:allowDataDestruction';
-
-/** The rule `lakeName` follows: it becomes the key alias and, later, the SSM contract path. */
-const LAKE_NAME_PATTERN = /^[a-z0-9-]{3,40}$/;
 
 /** The minimum TLS version every lake bucket accepts. */
 const MINIMUM_TLS_VERSION = 1.2;
@@ -29,7 +28,7 @@ export interface RawObjectLock {
 export interface DataLakeProps {
   /**
    * The lake's name: 3 to 40 lowercase letters, digits or hyphens. It names the key alias
-   * (`alias/cdk-bis/<lakeName>`) and will name the published contract.
+   * (`alias/cdk-bis/<lakeName>`) and the published contract (`/cdk-bis/<lakeName>/` in SSM).
    */
   readonly lakeName: string;
   /**
@@ -77,30 +76,37 @@ export interface DataLakeProps {
 /**
  * The iDaaS data lake: one bucket per zone (landing, raw, curated), kinds as prefixes inside
  * each zone, all encrypted with one customer-managed key, plus an access-log bucket and a
- * query-results bucket. Data is retained unless destruction is explicitly allowed.
+ * query-results bucket. Data is retained unless destruction is explicitly allowed. The lake
+ * publishes its contract as SSM parameters under `/cdk-bis/<lakeName>/`, and access is granted
+ * only by its `grantXxx` methods.
  *
  * @example
  * const lake = new DataLake(this, 'Lake', { lakeName: 'enterprise' });
  * lake.bucket('curated'); // the curated zone
  * lake.prefix('geographic'); // 'geographic/'
+ * lake.grantCurate(curateFn);
  */
-export class DataLake extends Construct {
+export class DataLake extends DataLakeBase {
   /** The lake's name, as given. */
   public readonly lakeName: string;
   /** The customer-managed key that encrypts the zone buckets and the query results. */
   public readonly key: kms.IKey;
+  /** The ARN of `key`. */
+  public readonly keyArn: string;
   /** The zone buckets, by zone. */
   public readonly zones: Readonly<Record<Zone, s3.IBucket>>;
   /** Receives the server access logs of every other lake bucket (SSE-S3: S3 delivers logs only there). */
   public readonly accessLogBucket: s3.IBucket;
   /** Holds query results; they expire. */
   public readonly queryResultsBucket: s3.IBucket;
+  /** The name of `queryResultsBucket`. */
+  public readonly queryResultsBucketName: string;
   /** The removal policy in force on the buckets and the key. */
   public readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
-    validateLakeName(props.lakeName);
+    validateLakeName(props.lakeName, 'DataLake');
     this.lakeName = props.lakeName;
     this.removalPolicy = this.gateRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     const autoDeleteObjects = this.removalPolicy === RemovalPolicy.DESTROY;
@@ -130,6 +136,7 @@ export class DataLake extends Construct {
       enableKeyRotation: true,
       removalPolicy: this.removalPolicy,
     });
+    this.keyArn = this.key.keyArn;
 
     const secure = {
       versioned: true,
@@ -223,6 +230,16 @@ export class DataLake extends Construct {
       zones[zone] = bucket;
     }
     this.zones = Object.freeze(zones as Record<Zone, s3.IBucket>);
+    this.queryResultsBucketName = this.queryResultsBucket.bucketName;
+
+    publishContract(new Construct(this, 'Contract'), {
+      lakeName: this.lakeName,
+      keyArn: this.keyArn,
+      queryResultsBucketName: this.queryResultsBucket.bucketName,
+      queryResultsBucketArn: this.queryResultsBucket.bucketArn,
+      zoneBucketName: (zone) => this.zones[zone].bucketName,
+      zoneBucketArn: (zone) => this.zones[zone].bucketArn,
+    });
 
     if (autoDeleteObjects && props.rawObjectLock) {
       Annotations.of(this).addWarningV2(
@@ -242,9 +259,12 @@ export class DataLake extends Construct {
     return this.zones[zone];
   }
 
-  /** The key prefix of a kind inside every zone, with its trailing slash, e.g. `'structured/'`. */
-  public prefix(kind: Kind): string {
-    return kindPrefix(kind);
+  public zoneBucketName(zone: Zone): string {
+    return this.bucket(zone).bucketName;
+  }
+
+  public zoneBucketArn(zone: Zone): string {
+    return this.bucket(zone).bucketArn;
   }
 
   /** DESTROY only behind the context flag; every other policy keeps the data. */
@@ -300,20 +320,6 @@ export class DataLake extends Construct {
           StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn },
         },
       }),
-    );
-  }
-}
-
-function validateLakeName(lakeName: unknown): void {
-  if (typeof lakeName !== 'string' || Token.isUnresolved(lakeName)) {
-    throw new Error(
-      `DataLake: lakeName must be a literal string of 3 to 40 lowercase letters, digits or hyphens (got ${describe(lakeName)}).`,
-    );
-  }
-  if (!LAKE_NAME_PATTERN.test(lakeName)) {
-    throw new Error(
-      `DataLake: lakeName ${JSON.stringify(lakeName)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), ` +
-        'a digit (0-9) or a hyphen (-). It names the key alias alias/cdk-bis/<lakeName>.',
     );
   }
 }

@@ -1,0 +1,146 @@
+/*
+ * The lake's published contract: SSM String parameters under /cdk-bis/<lakeName>/, written by the
+ * DataLake and read by applications. Applications never hold a reference to the lake stack.
+ */
+import { Token } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { DataLakeBase, type IDataLake } from './grants';
+import { type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
+
+/** The version of the contract's layout; it changes only when a parameter is renamed or removed. */
+export const CONTRACT_VERSION = '1';
+
+/** The rule `lakeName` follows: it becomes the key alias and the SSM contract path. */
+const LAKE_NAME_PATTERN = /^[a-z0-9-]{3,40}$/;
+
+/** The path of every parameter of a lake's contract, relative to `/cdk-bis/<lakeName>/`. */
+export const ContractEntry = {
+  contractVersion: 'contract-version',
+  keyArn: 'key-arn',
+  zoneBucketName: (zone: Zone): string => `zones/${zone}/bucket-name`,
+  zoneBucketArn: (zone: Zone): string => `zones/${zone}/bucket-arn`,
+  kindPrefix: (kind: Kind): string => `kinds/${kind}/prefix`,
+  queryResultsBucketName: 'query-results/bucket-name',
+  queryResultsBucketArn: 'query-results/bucket-arn',
+} as const;
+
+/** The full SSM name of a contract entry: `/cdk-bis/<lakeName>/<entry>`. */
+export function contractParameterName(lakeName: string, entry: string): string {
+  return `/cdk-bis/${lakeName}/${entry}`;
+}
+
+/** What a lake publishes; names and ARNs are the lake's own tokens. */
+export interface PublishedLake {
+  readonly lakeName: string;
+  readonly keyArn: string;
+  readonly queryResultsBucketName: string;
+  readonly queryResultsBucketArn: string;
+  zoneBucketName(zone: Zone): string;
+  zoneBucketArn(zone: Zone): string;
+}
+
+/** Writes the contract parameters of a lake, as children of `scope`. */
+export function publishContract(scope: Construct, lake: PublishedLake): void {
+  const entries: [string, string, string][] = [
+    [ContractEntry.contractVersion, CONTRACT_VERSION, 'layout version of this contract'],
+    [ContractEntry.keyArn, lake.keyArn, 'ARN of the lake key'],
+    ...ZONES.flatMap((zone): [string, string, string][] => [
+      [ContractEntry.zoneBucketName(zone), lake.zoneBucketName(zone), `name of the ${zone} zone bucket`],
+      [ContractEntry.zoneBucketArn(zone), lake.zoneBucketArn(zone), `ARN of the ${zone} zone bucket`],
+    ]),
+    ...KINDS.map((kind): [string, string, string] => [
+      ContractEntry.kindPrefix(kind),
+      kindPrefix(kind),
+      `key prefix of ${kind} data in every zone`,
+    ]),
+    [ContractEntry.queryResultsBucketName, lake.queryResultsBucketName, 'name of the query-results bucket'],
+    [ContractEntry.queryResultsBucketArn, lake.queryResultsBucketArn, 'ARN of the query-results bucket'],
+  ];
+  for (const [entry, value, what] of entries) {
+    new ssm.StringParameter(scope, entry, {
+      parameterName: contractParameterName(lake.lakeName, entry),
+      stringValue: value,
+      description: `cdk-bis data lake ${lake.lakeName} contract: ${what}`,
+      tier: ssm.ParameterTier.STANDARD,
+    });
+  }
+}
+
+/**
+ * A data lake imported through its published contract. Its names and ARNs are CloudFormation
+ * `AWS::SSM::Parameter::Value<String>` parameters, resolved at deploy time: the importing stack
+ * has no `Fn::ImportValue` and no dependency on the lake stack, and the lake stack does not change.
+ *
+ * @example
+ * const lake = DataLakeContract.fromLakeName(this, 'Lake', 'enterprise');
+ * lake.grantRead(fn, { zones: ['curated'], kinds: ['structured'] });
+ */
+export class DataLakeContract extends DataLakeBase {
+  /**
+   * The lake named `lakeName`, as its contract describes it. The lake must be deployed in the
+   * same account and region before the importing stack: SSM parameters are regional.
+   */
+  public static fromLakeName(scope: Construct, id: string, lakeName: string): IDataLake {
+    validateLakeName(lakeName, 'DataLakeContract.fromLakeName');
+    return new DataLakeContract(scope, id, lakeName);
+  }
+
+  public readonly lakeName: string;
+
+  private constructor(scope: Construct, id: string, lakeName: string) {
+    super(scope, id);
+    this.lakeName = lakeName;
+  }
+
+  // Read on use: a stack gets a parameter only for the entries its grants name.
+  public get keyArn(): string {
+    return this.read(ContractEntry.keyArn);
+  }
+
+  public get queryResultsBucketName(): string {
+    return this.read(ContractEntry.queryResultsBucketName);
+  }
+
+  public zoneBucketName(zone: Zone): string {
+    return this.read(ContractEntry.zoneBucketName(checkedZone(zone, this.lakeName)));
+  }
+
+  public zoneBucketArn(zone: Zone): string {
+    return this.read(ContractEntry.zoneBucketArn(checkedZone(zone, this.lakeName)));
+  }
+
+  /**
+   * A CloudFormation parameter rather than a `{{resolve:ssm:...}}` dynamic reference: a template
+   * holds at most 60 dynamic references, and one grant can name a bucket ARN a dozen times.
+   * CDK creates one parameter per name and stack, however often it is read.
+   */
+  private read(entry: string): string {
+    return ssm.StringParameter.valueForStringParameter(this, contractParameterName(this.lakeName, entry));
+  }
+}
+
+/** Throws unless `lakeName` is a literal of 3 to 40 lowercase letters, digits or hyphens. */
+export function validateLakeName(lakeName: unknown, who: string): void {
+  if (typeof lakeName !== 'string' || Token.isUnresolved(lakeName)) {
+    const got = typeof lakeName === 'string' ? 'a token' : typeof lakeName;
+    throw new Error(
+      `${who}: lakeName must be a literal string of 3 to 40 lowercase letters, digits or hyphens (got ${got}).`,
+    );
+  }
+  if (!LAKE_NAME_PATTERN.test(lakeName)) {
+    throw new Error(
+      `${who}: lakeName ${JSON.stringify(lakeName)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), ` +
+        'a digit (0-9) or a hyphen (-). It names the key alias alias/cdk-bis/<lakeName> and the contract path /cdk-bis/<lakeName>/.',
+    );
+  }
+}
+
+function checkedZone(zone: Zone, lakeName: string): Zone {
+  if (!(ZONES as readonly string[]).includes(zone)) {
+    throw new Error(
+      `Data lake '${lakeName}': unknown zone ${JSON.stringify(zone)}. Use one of: ${ZONES.join(', ')}.`,
+    );
+  }
+  return zone;
+}

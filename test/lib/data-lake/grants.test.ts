@@ -1,0 +1,256 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataLakeStack, KINDS, type Kind, type Zone } from '../../../lib/data-lake';
+import { lakeApp } from './lake-fixture';
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+
+interface Granted {
+  readonly stack: DataLakeStack;
+  readonly role: iam.Role;
+  readonly grant: iam.Grant;
+  /** The statements of the grantee's identity policy. */
+  readonly statements: Statement[];
+  /** `{ Fn::GetAtt: [<bucket>, 'Arn'] }` of a zone bucket. */
+  bucketArn(zone: Zone): unknown;
+  /** The ARN of `<kind>/*` in a zone bucket, as the template writes it. */
+  objectArn(zone: Zone, kind: Kind): unknown;
+  readonly keyArn: unknown;
+}
+
+/** A lake and a Lambda role in its stack, after `give` granted the role something. */
+function granted(give: (stack: DataLakeStack, role: iam.Role) => iam.Grant, region?: string): Granted {
+  const stack = new DataLakeStack(lakeApp(), 'Lake', {
+    lakeName: 'enterprise',
+    env: region ? { account: '111111111111', region } : undefined,
+  });
+  const role = new iam.Role(stack, 'Grantee', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  const grant = give(stack, role);
+  const template = Template.fromStack(stack);
+  const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some((ref) => (ref as { Ref?: string }).Ref === roleId),
+  );
+  expect(policies).toHaveLength(1);
+  const statements = policies[0].Properties.PolicyDocument.Statement as Statement[];
+  const getAtt = (construct: { node: { defaultChild?: unknown } }): unknown => ({
+    'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as never), 'Arn'],
+  });
+  const bucketArn = (zone: Zone): unknown => getAtt(stack.lake.bucket(zone));
+  const objectArn = (zone: Zone, kind: Kind): unknown => ({
+    'Fn::Join': ['', [bucketArn(zone), `/${kind}/*`]],
+  });
+  return { stack, role, grant, statements, bucketArn, objectArn, keyArn: getAtt(stack.lake.key) };
+}
+
+const VIA_S3_IN_STACK_REGION = {
+  StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+};
+
+/** Every resource of every statement, flattened. */
+function resources(statements: Statement[]): unknown[] {
+  return statements.flatMap((statement) =>
+    Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+  );
+}
+
+/** The literal tail of a resource: the string itself, or the last part of its Fn::Join. */
+function literalTail(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) {
+    const last = join[1][join[1].length - 1];
+    return typeof last === 'string' ? last : '';
+  }
+  return '';
+}
+
+describe('DataLake.grantRead', () => {
+  test('reader of curated/structured gets exactly that prefix, lists only inside it, and decrypts only through S3', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantRead(role, { zones: ['curated'], kinds: ['structured'] }),
+    );
+    expect(lake.statements).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: lake.objectArn('curated', 'structured') },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: lake.bucketArn('curated'),
+        Condition: { StringLike: { 's3:prefix': ['structured/*', 'structured/'] } },
+      },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: lake.keyArn, Condition: VIA_S3_IN_STACK_REGION },
+    ]);
+    expect(lake.grant.success).toBe(true);
+    expect(lake.grant.principalStatements).toHaveLength(3);
+  });
+
+  test('opens every zone × kind asked for, and nothing else', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantRead(role, { zones: ['raw', 'curated'], kinds: ['documents', 'geographic'] }),
+    );
+    const [get, list] = lake.statements;
+    expect(get.Resource).toEqual([
+      lake.objectArn('raw', 'documents'),
+      lake.objectArn('raw', 'geographic'),
+      lake.objectArn('curated', 'documents'),
+      lake.objectArn('curated', 'geographic'),
+    ]);
+    expect(list.Resource).toEqual([lake.bucketArn('raw'), lake.bucketArn('curated')]);
+    expect(list.Condition).toEqual({
+      StringLike: { 's3:prefix': ['documents/*', 'documents/', 'geographic/*', 'geographic/'] },
+    });
+    expect(JSON.stringify(lake.statements)).not.toContain(JSON.stringify(lake.bucketArn('landing')));
+  });
+
+  test('repeated zones and kinds give one resource each', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantRead(role, { zones: ['raw', 'raw'], kinds: ['structured', 'structured'] }),
+    );
+    expect(lake.statements[0].Resource).toEqual(lake.objectArn('raw', 'structured'));
+  });
+
+  test('kms:ViaService names the region of a stack with an environment', () => {
+    const lake = granted(
+      (stack, role) => stack.lake.grantRead(role, { zones: ['curated'], kinds: ['structured'] }),
+      'eu-west-3',
+    );
+    expect(lake.statements[2].Condition).toEqual({
+      StringEquals: { 'kms:ViaService': 's3.eu-west-3.amazonaws.com' },
+    });
+  });
+});
+
+describe('DataLake.grantWrite', () => {
+  test('landing writer for documents may put and abort uploads under landing/documents/ only', () => {
+    const lake = granted((stack, role) => stack.lake.grantWrite(role, { kinds: ['documents'] }));
+    expect(lake.statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: lake.objectArn('landing', 'documents'),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: lake.keyArn,
+        Condition: VIA_S3_IN_STACK_REGION,
+      },
+    ]);
+  });
+
+  test('has no zones option: raw and curated are written only through grantCurate', () => {
+    const lake = new DataLakeStack(lakeApp(), 'Lake', { lakeName: 'enterprise' }).lake;
+    const role = new iam.Role(lake, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+    const options = { kinds: ['structured'], zones: ['curated'] } as unknown as { kinds: Kind[] };
+    expect(() => lake.grantWrite(role, options)).toThrow(
+      /grantWrite on data lake 'enterprise' \(Lake\/Lake\): zones is not an option: grantWrite writes to the landing zone only\. .*grantCurate/,
+    );
+  });
+});
+
+describe('DataLake.grantCurate', () => {
+  test('curate service reads landing and writes raw and curated, every kind', () => {
+    const lake = granted((stack, role) => stack.lake.grantCurate(role));
+    expect(lake.statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: KINDS.map((kind) => lake.objectArn('landing', kind)),
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: lake.bucketArn('landing'),
+        Condition: { StringLike: { 's3:prefix': KINDS.flatMap((kind) => [`${kind}/*`, `${kind}/`]) } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: (['raw', 'curated'] as const).flatMap((zone) =>
+          KINDS.map((kind) => lake.objectArn(zone, kind)),
+        ),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: lake.keyArn,
+        Condition: VIA_S3_IN_STACK_REGION,
+      },
+    ]);
+  });
+});
+
+describe('every grant', () => {
+  const grants: [string, (stack: DataLakeStack, role: iam.Role) => iam.Grant][] = [
+    [
+      'grantRead',
+      (stack, role) => stack.lake.grantRead(role, { zones: ['landing', 'raw', 'curated'], kinds: KINDS }),
+    ],
+    ['grantWrite', (stack, role) => stack.lake.grantWrite(role, { kinds: KINDS })],
+    ['grantCurate', (stack, role) => stack.lake.grantCurate(role)],
+  ];
+
+  test.each(grants)('%s names no wildcard resource and no bucket-wide object ARN', (_name, give) => {
+    const lake = granted(give);
+    for (const resource of resources(lake.statements)) {
+      expect(resource).not.toBe('*');
+      const tail = literalTail(resource);
+      // An object ARN ends in /<kind>/*; a bucket or key ARN is a bare Fn::GetAtt.
+      if (tail !== '') expect(tail).toMatch(/^\/(structured|multimedia|documents|geographic)\/\*$/);
+    }
+  });
+
+  test.each(grants)('%s is an identity policy: the lake bucket policies are unchanged', (_name, give) => {
+    const bucketPolicies = (stack: DataLakeStack): unknown =>
+      Template.fromStack(stack).findResources('AWS::S3::BucketPolicy');
+    const untouched = new DataLakeStack(lakeApp(), 'Lake', { lakeName: 'enterprise' });
+    const lake = granted(give);
+    expect(bucketPolicies(lake.stack)).toEqual(bucketPolicies(untouched));
+  });
+
+  test.each(grants)('%s makes the lake key usable only through S3', (_name, give) => {
+    const lake = granted(give);
+    const kms = lake.statements.filter((statement) => JSON.stringify(statement.Action).includes('kms:'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0].Condition).toEqual(VIA_S3_IN_STACK_REGION);
+  });
+});
+
+describe('grant validation', () => {
+  const lake = new DataLakeStack(lakeApp(), 'Lake', { lakeName: 'enterprise' }).lake;
+  const role = new iam.Role(lake, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+  const read = (options: unknown) => () => lake.grantRead(role, options as never);
+  const write = (options: unknown) => () => lake.grantWrite(role, options as never);
+
+  test('an unknown zone is named, with the valid ones', () => {
+    expect(read({ zones: ['curated', 'gold'], kinds: ['structured'] })).toThrow(
+      `grantRead on data lake 'enterprise' (Lake/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
+    );
+  });
+
+  test('an unknown kind is named, with the valid ones', () => {
+    expect(read({ zones: ['curated'], kinds: ['video'] })).toThrow(
+      `grantRead on data lake 'enterprise' (Lake/Lake): unknown kind "video". Use one of: structured, multimedia, documents, geographic.`,
+    );
+    expect(write({ kinds: ['structured', 'tables'] })).toThrow(
+      /grantWrite .*unknown kind "tables"\. Use one of/,
+    );
+  });
+
+  test('empty or missing lists are refused', () => {
+    expect(read({ zones: [], kinds: ['structured'] })).toThrow(
+      `grantRead on data lake 'enterprise' (Lake/Lake): zones must list at least one zone (got []). Use some of: landing, raw, curated.`,
+    );
+    expect(read({ zones: ['raw'], kinds: [] })).toThrow(/kinds must list at least one kind \(got \[\]\)/);
+    expect(read({ zones: ['raw'] })).toThrow(/kinds must list at least one kind \(got null\)/);
+    expect(write({ kinds: [] })).toThrow(/grantWrite .*kinds must list at least one kind/);
+    expect(write(undefined)).toThrow(/grantWrite .*kinds must list at least one kind/);
+  });
+});
