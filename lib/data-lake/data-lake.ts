@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -230,6 +230,7 @@ export class DataLake extends DataLakeBase {
       zones[zone] = bucket;
     }
     this.zones = Object.freeze(zones as Record<Zone, s3.IBucket>);
+    acknowledgeNotificationsHandler(this);
     this.queryResultsBucketName = this.queryResultsBucket.bucketName;
 
     publishContract(new Construct(this, 'Contract'), {
@@ -364,4 +365,22 @@ function describe(value: unknown): string {
       ? 'a token'
       : JSON.stringify(value)
     : typeof value;
+}
+
+/** The construct id aws-cdk-lib gives its stack-wide S3 notifications handler (a singleton). */
+const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * `eventBridgeEnabled` makes aws-cdk-lib add its own notifications handler to the stack, whose role
+ * uses the AWS-managed AWSLambdaBasicExecutionRole policy. The lake cannot change CDK's handler, so
+ * cdk-nag's AwsSolutions-IAM4 is acknowledged on that handler alone, with the reason.
+ */
+function acknowledgeNotificationsHandler(lake: Construct): void {
+  const handler = Stack.of(lake).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
+  if (!handler) return;
+  Validations.of(handler).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      "aws-cdk-lib's own S3 notifications handler (created by eventBridgeEnabled on the landing bucket) only writes its logs with AWSLambdaBasicExecutionRole; CDK owns its role and the lake cannot replace the managed policy.",
+  });
 }
