@@ -8,7 +8,10 @@ import { Construct } from 'constructs';
 import { DataLakeBase, type IDataLake } from './grants';
 import { type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
 
-/** The version of the contract's layout; it changes only when a parameter is renamed or removed. */
+/**
+ * The version of the contract's layout; it changes only when a parameter is renamed or removed.
+ * Adding a parameter keeps it: a reader of an older lake simply does not ask for the new one.
+ */
 export const CONTRACT_VERSION = '1';
 
 /** The rule `lakeName` follows: it becomes the key alias and the SSM contract path. */
@@ -23,6 +26,9 @@ export const ContractEntry = {
   kindPrefix: (kind: Kind): string => `kinds/${kind}/prefix`,
   queryResultsBucketName: 'query-results/bucket-name',
   queryResultsBucketArn: 'query-results/bucket-arn',
+  glueDatabaseName: (zone: Zone): string => `glue/${zone}/database-name`,
+  workGroupName: 'query/workgroup-name',
+  queryResultsLocation: 'query/results-location',
 } as const;
 
 /** The full SSM name of a contract entry: `/cdk-bis/<lakeName>/<entry>`. */
@@ -36,6 +42,9 @@ export interface PublishedLake {
   readonly keyArn: string;
   readonly queryResultsBucketName: string;
   readonly queryResultsBucketArn: string;
+  readonly queryResultsLocation: string;
+  readonly workGroupName: string;
+  glueDatabaseName(zone: Zone): string;
   zoneBucketName(zone: Zone): string;
   zoneBucketArn(zone: Zone): string;
 }
@@ -56,6 +65,13 @@ export function publishContract(scope: Construct, lake: PublishedLake): void {
     ]),
     [ContractEntry.queryResultsBucketName, lake.queryResultsBucketName, 'name of the query-results bucket'],
     [ContractEntry.queryResultsBucketArn, lake.queryResultsBucketArn, 'ARN of the query-results bucket'],
+    ...ZONES.map((zone): [string, string, string] => [
+      ContractEntry.glueDatabaseName(zone),
+      lake.glueDatabaseName(zone),
+      `name of the Glue database of the ${zone} zone`,
+    ]),
+    [ContractEntry.workGroupName, lake.workGroupName, 'name of the Athena workgroup'],
+    [ContractEntry.queryResultsLocation, lake.queryResultsLocation, 'S3 location of the query results'],
   ];
   for (const [entry, value, what] of entries) {
     new ssm.StringParameter(scope, entry, {
@@ -100,6 +116,22 @@ export class DataLakeContract extends DataLakeBase {
 
   public get queryResultsBucketName(): string {
     return this.read(ContractEntry.queryResultsBucketName);
+  }
+
+  public get queryResultsBucketArn(): string {
+    return this.read(ContractEntry.queryResultsBucketArn);
+  }
+
+  public get queryResultsLocation(): string {
+    return this.read(ContractEntry.queryResultsLocation);
+  }
+
+  public get workGroupName(): string {
+    return this.read(ContractEntry.workGroupName);
+  }
+
+  public glueDatabaseName(zone: Zone): string {
+    return this.read(ContractEntry.glueDatabaseName(checkedZone(zone, this.lakeName)));
   }
 
   public zoneBucketName(zone: Zone): string {

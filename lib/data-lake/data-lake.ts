@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { type DataLakeQueryOptions, glueDatabaseNameOf, LakeCatalog, workGroupNameOf } from './catalog';
 import { publishContract, validateLakeName } from './contract';
 import { DataLakeBase } from './grants';
 import { isZone, kindPrefix, type Zone, ZONES } from './zones';
@@ -32,7 +33,7 @@ export interface DataLakeProps {
    */
   readonly lakeName: string;
   /**
-   * What happens to the buckets and the key when they leave the stack. `DESTROY` also empties
+   * What happens to the buckets, the key, the Glue databases and the workgroup when they leave the stack. `DESTROY` also empties
    * the buckets (auto-delete) and is refused unless the context flag
    * `cdk-bis:allowDataDestruction` is true.
    *
@@ -66,11 +67,18 @@ export interface DataLakeProps {
    */
   readonly accessLogRetention?: Duration;
   /**
-   * How long query results are kept in the query-results bucket.
+   * How long query results are kept in the query-results bucket. This is the workgroup's result
+   * expiry: a lifecycle rule on the bucket, whatever the client.
    *
    * @default Duration.days(7)
    */
   readonly queryResultsExpiration?: Duration;
+  /**
+   * The Athena workgroup's settings.
+   *
+   * @default - configuration enforced, 10 GiB scanned at most per query
+   */
+  readonly query?: DataLakeQueryOptions;
 }
 
 /**
@@ -101,6 +109,14 @@ export class DataLake extends DataLakeBase {
   public readonly queryResultsBucket: s3.IBucket;
   /** The name of `queryResultsBucket`. */
   public readonly queryResultsBucketName: string;
+  /** The ARN of `queryResultsBucket`. */
+  public readonly queryResultsBucketArn: string;
+  /** Where the workgroup writes query results: `s3://<queryResultsBucket>/results/`. */
+  public readonly queryResultsLocation: string;
+  /** The Glue databases (one per zone) and the Athena workgroup. */
+  public readonly catalog: LakeCatalog;
+  /** The name of the Athena workgroup, `cdk-bis-<lakeName>`. */
+  public readonly workGroupName: string;
   /** The removal policy in force on the buckets and the key. */
   public readonly removalPolicy: RemovalPolicy;
 
@@ -232,12 +248,26 @@ export class DataLake extends DataLakeBase {
     this.zones = Object.freeze(zones as Record<Zone, s3.IBucket>);
     acknowledgeNotificationsHandler(this);
     this.queryResultsBucketName = this.queryResultsBucket.bucketName;
+    this.queryResultsBucketArn = this.queryResultsBucket.bucketArn;
+
+    this.catalog = new LakeCatalog(this, 'Catalog', {
+      lakeName: this.lakeName,
+      keyArn: this.keyArn,
+      queryResultsBucketName: this.queryResultsBucketName,
+      removalPolicy: this.removalPolicy,
+      query: props.query,
+    });
+    this.workGroupName = workGroupNameOf(this.lakeName);
+    this.queryResultsLocation = this.catalog.resultsLocation;
 
     publishContract(new Construct(this, 'Contract'), {
       lakeName: this.lakeName,
       keyArn: this.keyArn,
       queryResultsBucketName: this.queryResultsBucket.bucketName,
       queryResultsBucketArn: this.queryResultsBucket.bucketArn,
+      queryResultsLocation: this.queryResultsLocation,
+      workGroupName: this.workGroupName,
+      glueDatabaseName: (zone) => this.glueDatabaseName(zone),
       zoneBucketName: (zone) => this.zones[zone].bucketName,
       zoneBucketArn: (zone) => this.zones[zone].bucketArn,
     });
@@ -266,6 +296,11 @@ export class DataLake extends DataLakeBase {
 
   public zoneBucketArn(zone: Zone): string {
     return this.bucket(zone).bucketArn;
+  }
+
+  public glueDatabaseName(zone: Zone): string {
+    this.bucket(zone); // refuses an unknown zone
+    return glueDatabaseNameOf(this.lakeName, zone);
   }
 
   /** DESTROY only behind the context flag; every other policy keeps the data. */

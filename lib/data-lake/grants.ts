@@ -2,9 +2,10 @@
  * The only way into the lake: least-privilege grants, shared by the DataLake and its imported contract.
  * Every grant is an identity policy on the grantee: an application stack never edits a lake bucket policy.
  */
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
+import { QUERY_RESULTS_PREFIX } from './catalog';
 import { isKind, isZone, type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
 
 /** What `grantRead` opens: every kind listed, in every zone listed. */
@@ -32,6 +33,14 @@ export interface IDataLake extends IConstruct {
   readonly keyArn: string;
   /** The name of the query-results bucket. */
   readonly queryResultsBucketName: string;
+  /** The ARN of the query-results bucket. */
+  readonly queryResultsBucketArn: string;
+  /** Where the workgroup writes query results: `s3://<queryResultsBucket>/results/`. */
+  readonly queryResultsLocation: string;
+  /** The name of the lake's Athena workgroup, `cdk-bis-<lakeName>`. */
+  readonly workGroupName: string;
+  /** The name of a zone's Glue database, e.g. `enterprise_curated`: it holds the zone's structured and geographic tables. */
+  glueDatabaseName(zone: Zone): string;
   /** The name of a zone's bucket. */
   zoneBucketName(zone: Zone): string;
   /** The ARN of a zone's bucket. */
@@ -40,7 +49,8 @@ export interface IDataLake extends IConstruct {
   prefix(kind: Kind): string;
   /**
    * Read `<kind>/*` in each zone listed: `s3:GetObject` on those prefixes, `s3:ListBucket` only
-   * for list requests inside them, and `kms:Decrypt` through S3.
+   * for list requests inside them, and `kms:Decrypt` through S3. When `structured` or
+   * `geographic` is listed, also Glue read on those zones' databases and their tables.
    */
   grantRead(grantee: iam.IGrantable, options: DataLakeReadOptions): iam.Grant;
   /**
@@ -50,7 +60,35 @@ export interface IDataLake extends IConstruct {
   grantWrite(grantee: iam.IGrantable, options: DataLakeWriteOptions): iam.Grant;
   /** The curate service: read landing, write raw and curated, every kind. */
   grantCurate(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Run queries in the lake's workgroup: the workgroup, the `results/` prefix of the
+   * query-results bucket, the key through S3, and Glue read on every zone database. No zone data:
+   * a query reads only the prefixes the grantee was also given by `grantRead`.
+   */
+  grantQuery(grantee: iam.IGrantable): iam.Grant;
 }
+
+/** Catalog reads: enough for Athena to plan a query, nothing that changes the catalog. */
+const GLUE_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+];
+
+/** What a query runner does in its workgroup. */
+const ATHENA_QUERY_ACTIONS = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+  'athena:GetWorkGroup',
+];
+
+/** The kinds whose data is tables in the zone databases. */
+const TABULAR_KINDS: readonly Kind[] = ['structured', 'geographic'];
 
 /** The S3 object actions of a writer: multipart uploads are aborted by the writer, not only by lifecycle. */
 const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
@@ -63,6 +101,10 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   public abstract readonly lakeName: string;
   public abstract readonly keyArn: string;
   public abstract readonly queryResultsBucketName: string;
+  public abstract readonly queryResultsBucketArn: string;
+  public abstract readonly queryResultsLocation: string;
+  public abstract readonly workGroupName: string;
+  public abstract glueDatabaseName(zone: Zone): string;
   public abstract zoneBucketName(zone: Zone): string;
   public abstract zoneBucketArn(zone: Zone): string;
 
@@ -73,7 +115,11 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   public grantRead(grantee: iam.IGrantable, options: DataLakeReadOptions): iam.Grant {
     const zones = this.checked('grantRead', 'zones', options?.zones, ZONES, isZone);
     const kinds = this.checked('grantRead', 'kinds', options?.kinds, KINDS, isKind);
-    return this.grantObjects(grantee, { read: zones, write: [], kinds });
+    const grant = this.grantObjects(grantee, { read: zones, write: [], kinds });
+    // Multimedia and documents have no tables: their readers get no catalog access.
+    return kinds.some((kind) => TABULAR_KINDS.includes(kind))
+      ? grant.combine(this.grantCatalogRead(grantee, zones))
+      : grant;
   }
 
   public grantWrite(grantee: iam.IGrantable, options: DataLakeWriteOptions): iam.Grant {
@@ -89,6 +135,69 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
 
   public grantCurate(grantee: iam.IGrantable): iam.Grant {
     return this.grantObjects(grantee, { read: ['landing'], write: ['raw', 'curated'], kinds: KINDS });
+  }
+
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const resultsBucketArn = this.queryResultsBucketArn;
+    const grants = [
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ATHENA_QUERY_ACTIONS,
+        resourceArns: [
+          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
+        ],
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:GetObject', ...WRITE_OBJECT_ACTIONS],
+        resourceArns: [`${resultsBucketArn}/${QUERY_RESULTS_PREFIX}*`],
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:ListBucket'],
+        resourceArns: [resultsBucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${QUERY_RESULTS_PREFIX}*`, QUERY_RESULTS_PREFIX] } },
+      }),
+      // Athena checks the results bucket's region before it writes there.
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:GetBucketLocation'],
+        resourceArns: [resultsBucketArn],
+      }),
+      this.grantKeyViaS3(grantee, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']),
+      this.grantCatalogRead(grantee, ZONES),
+    ];
+    return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /** Glue read on the catalog, the databases of the zones given, and their tables. */
+  private grantCatalogRead(grantee: iam.IGrantable, zones: readonly Zone[]): iam.Grant {
+    const stack = Stack.of(this);
+    const databases = zones.map((zone) => this.glueDatabaseName(zone));
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: GLUE_READ_ACTIONS,
+      resourceArns: [
+        stack.formatArn({ service: 'glue', resource: 'catalog', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+        ...databases.map((database) =>
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: database }),
+        ),
+        ...databases.map((database) =>
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${database}/*` }),
+        ),
+      ],
+    });
+  }
+
+  /** The lake key, usable only by S3 on the grantee's behalf, never directly. */
+  private grantKeyViaS3(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+    });
   }
 
   /** Object access on `<kind>/*` of the zones given, with the key through S3 only. */
@@ -128,15 +237,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     // Decrypt for writers too: S3 decrypts the parts of a multipart upload to complete it.
     const keyActions =
       access.write.length > 0 ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
-    grants.push(
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: keyActions,
-        resourceArns: [this.keyArn],
-        // The key is usable only by S3 on the grantee's behalf, never directly.
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
+    grants.push(this.grantKeyViaS3(grantee, keyActions));
     return grants.reduce((all, grant) => all.combine(grant));
   }
 

@@ -36,6 +36,19 @@ function roleStatements(stack: Stack): Record<string, unknown>[] {
   return policies[0].Properties.PolicyDocument.Statement as Record<string, unknown>[];
 }
 
+/** The parts of a Glue ARN's Fn::Join in the stack's partition, region and account. */
+function glueArnParts(...tail: unknown[]): unknown[] {
+  return [
+    'arn:',
+    { Ref: 'AWS::Partition' },
+    ':glue:',
+    { Ref: 'AWS::Region' },
+    ':',
+    { Ref: 'AWS::AccountId' },
+    ...tail,
+  ];
+}
+
 /** The CloudFormation parameter that reads a contract entry, by its SSM name. */
 function parameterFor(stack: Stack, entry: string): string {
   const parameters = Template.fromStack(stack).toJSON().Parameters as Record<
@@ -63,6 +76,12 @@ describe('the published contract', () => {
     ...KINDS.map((kind): [string, unknown] => [`kinds/${kind}/prefix`, `${kind}/`]),
     ['query-results/bucket-name', { Ref: lake.idOf(dataLake.queryResultsBucket) }],
     ['query-results/bucket-arn', { 'Fn::GetAtt': [lake.idOf(dataLake.queryResultsBucket), 'Arn'] }],
+    ...ZONES.map((zone): [string, unknown] => [`glue/${zone}/database-name`, `enterprise_${zone}`]),
+    ['query/workgroup-name', 'cdk-bis-enterprise'],
+    [
+      'query/results-location',
+      { 'Fn::Join': ['', ['s3://', { Ref: lake.idOf(dataLake.queryResultsBucket) }, '/results/']] },
+    ],
   ];
 
   test.each(expected)('publishes /cdk-bis/enterprise/%s as a standard String parameter', (entry, value) => {
@@ -119,6 +138,32 @@ describe('DataLakeContract.fromLakeName', () => {
           },
         },
       },
+      {
+        Effect: 'Allow',
+        Action: [
+          'glue:GetDatabase',
+          'glue:GetDatabases',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+        ],
+        Resource: [
+          { 'Fn::Join': ['', glueArnParts(':catalog')] },
+          {
+            'Fn::Join': [
+              '',
+              glueArnParts(':database/', { Ref: parameterFor(stack, 'glue/curated/database-name') }),
+            ],
+          },
+          {
+            'Fn::Join': [
+              '',
+              glueArnParts(':table/', { Ref: parameterFor(stack, 'glue/curated/database-name') }, '/*'),
+            ],
+          },
+        ],
+      },
     ]);
   });
 
@@ -138,7 +183,11 @@ describe('DataLakeContract.fromLakeName', () => {
       .map((parameter) => parameter.Default)
       .filter((name) => name.startsWith('/cdk-bis/'));
     expect(parameters.sort()).toEqual(
-      ['key-arn', ...ZONES.map((zone) => `zones/${zone}/bucket-arn`)]
+      [
+        'key-arn',
+        ...ZONES.map((zone) => `zones/${zone}/bucket-arn`),
+        ...ZONES.map((zone) => `glue/${zone}/database-name`),
+      ]
         .map((entry) => `/cdk-bis/enterprise/${entry}`)
         .sort(),
     );

@@ -50,6 +50,33 @@ function granted(give: (stack: DataLakeStack, role: iam.Role) => iam.Grant, regi
   return { stack, role, grant, statements, bucketArn, objectArn, keyArn: getAtt(stack.lake.key) };
 }
 
+/** A Glue ARN in the stack's partition, region and account, as the template writes it. */
+function glueArn(resource: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':glue:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${resource}`,
+      ],
+    ],
+  };
+}
+
+const GLUE_READ = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+];
+
 const VIA_S3_IN_STACK_REGION = {
   StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
 };
@@ -73,7 +100,7 @@ function literalTail(resource: unknown): string {
 }
 
 describe('DataLake.grantRead', () => {
-  test('reader of curated/structured gets exactly that prefix, lists only inside it, and decrypts only through S3', () => {
+  test('reader of curated/structured gets exactly that prefix, lists only inside it, decrypts only through S3, and reads the curated catalog', () => {
     const lake = granted((stack, role) =>
       stack.lake.grantRead(role, { zones: ['curated'], kinds: ['structured'] }),
     );
@@ -86,9 +113,25 @@ describe('DataLake.grantRead', () => {
         Condition: { StringLike: { 's3:prefix': ['structured/*', 'structured/'] } },
       },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: lake.keyArn, Condition: VIA_S3_IN_STACK_REGION },
+      {
+        Effect: 'Allow',
+        Action: GLUE_READ,
+        Resource: [
+          glueArn('catalog'),
+          glueArn('database/enterprise_curated'),
+          glueArn('table/enterprise_curated/*'),
+        ],
+      },
     ]);
     expect(lake.grant.success).toBe(true);
-    expect(lake.grant.principalStatements).toHaveLength(3);
+    expect(lake.grant.principalStatements).toHaveLength(4);
+  });
+
+  test('reader of multimedia or documents only gets no catalog access: those kinds have no tables', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantRead(role, { zones: ['raw', 'curated'], kinds: ['multimedia', 'documents'] }),
+    );
+    expect(JSON.stringify(lake.statements)).not.toContain('glue:');
   });
 
   test('opens every zone × kind asked for, and nothing else', () => {
@@ -202,8 +245,13 @@ describe('every grant', () => {
     for (const resource of resources(lake.statements)) {
       expect(resource).not.toBe('*');
       const tail = literalTail(resource);
-      // An object ARN ends in /<kind>/*; a bucket or key ARN is a bare Fn::GetAtt.
-      if (tail !== '') expect(tail).toMatch(/^\/(structured|multimedia|documents|geographic)\/\*$/);
+      // An object ARN ends in /<kind>/*; a bucket or key ARN is a bare Fn::GetAtt; a Glue ARN
+      // names the catalog, a zone database, or the tables of one.
+      if (tail !== '') {
+        expect(tail).toMatch(
+          /^(\/(structured|multimedia|documents|geographic)\/\*|:catalog|:database\/enterprise_[a-z]+|:table\/enterprise_[a-z]+\/\*)$/,
+        );
+      }
     }
   });
 
