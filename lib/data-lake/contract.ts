@@ -36,18 +36,19 @@ export function contractParameterName(lakeName: string, entry: string): string {
   return `/cdk-bis/${lakeName}/${entry}`;
 }
 
-/** What a lake publishes; names and ARNs are the lake's own tokens. */
-export interface PublishedLake {
-  readonly lakeName: string;
-  readonly keyArn: string;
-  readonly queryResultsBucketName: string;
-  readonly queryResultsBucketArn: string;
-  readonly queryResultsLocation: string;
-  readonly workGroupName: string;
-  glueDatabaseName(zone: Zone): string;
-  zoneBucketName(zone: Zone): string;
-  zoneBucketArn(zone: Zone): string;
-}
+/** What a lake publishes: its locations as `IDataLake` names them (the lake's own tokens). */
+export type PublishedLake = Pick<
+  IDataLake,
+  | 'lakeName'
+  | 'keyArn'
+  | 'queryResultsBucketName'
+  | 'queryResultsBucketArn'
+  | 'queryResultsLocation'
+  | 'workGroupName'
+  | 'glueDatabaseName'
+  | 'zoneBucketName'
+  | 'zoneBucketArn'
+>;
 
 /** Writes the contract parameters of a lake, as children of `scope`. */
 export function publishContract(scope: Construct, lake: PublishedLake): void {

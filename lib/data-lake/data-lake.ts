@@ -260,17 +260,8 @@ export class DataLake extends DataLakeBase {
     this.workGroupName = workGroupNameOf(this.lakeName);
     this.queryResultsLocation = this.catalog.resultsLocation;
 
-    publishContract(new Construct(this, 'Contract'), {
-      lakeName: this.lakeName,
-      keyArn: this.keyArn,
-      queryResultsBucketName: this.queryResultsBucket.bucketName,
-      queryResultsBucketArn: this.queryResultsBucket.bucketArn,
-      queryResultsLocation: this.queryResultsLocation,
-      workGroupName: this.workGroupName,
-      glueDatabaseName: (zone) => this.glueDatabaseName(zone),
-      zoneBucketName: (zone) => this.zones[zone].bucketName,
-      zoneBucketArn: (zone) => this.zones[zone].bucketArn,
-    });
+    // Every location is set by now: the lake publishes itself.
+    publishContract(new Construct(this, 'Contract'), this);
 
     if (autoDeleteObjects && props.rawObjectLock) {
       Annotations.of(this).addWarningV2(
