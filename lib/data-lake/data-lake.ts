@@ -6,7 +6,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { type DataLakeQueryOptions, glueDatabaseNameOf, LakeCatalog, workGroupNameOf } from './catalog';
 import { publishContract, validateLakeName } from './contract';
-import { DataLakeBase } from './grants';
+import { DataLakeBase, s3ViaService } from './grants';
 import { isZone, kindPrefix, type Zone, ZONES } from './zones';
 
 /** The context flag that must be `true` before a lake may be created with `removalPolicy: DESTROY`. */
@@ -146,13 +146,15 @@ export class DataLake extends DataLakeBase {
     // refused with BucketOwnerEnforced, which disables ACLs.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
-    this.key = new kms.Key(this, 'Key', {
+    const key = new kms.Key(this, 'Key', {
       description: `cdk-bis data lake ${this.lakeName}: encrypts the zone buckets and query results`,
       alias: `alias/cdk-bis/${this.lakeName}`,
       enableKeyRotation: true,
       removalPolicy: this.removalPolicy,
+      policy: lakeKeyPolicy(Stack.of(this)),
     });
-    this.keyArn = this.key.keyArn;
+    this.key = key;
+    this.keyArn = key.keyArn;
 
     const secure = {
       versioned: true,
@@ -245,6 +247,13 @@ export class DataLake extends DataLakeBase {
       this.denyForeignEncryption(bucket);
       zones[zone] = bucket;
     }
+    if (this.removalPolicy !== RemovalPolicy.DESTROY) {
+      this.reserveDeletionToAccountRoot(key, [
+        accessLogBucket,
+        this.queryResultsBucket,
+        ...Object.values(zones),
+      ]);
+    }
     this.zones = Object.freeze(zones as Record<Zone, s3.IBucket>);
     acknowledgeNotificationsHandler(this);
     this.queryResultsBucketName = this.queryResultsBucket.bucketName;
@@ -315,6 +324,37 @@ export class DataLake extends DataLakeBase {
   }
 
   /**
+   * A retained lake is deleted by a person, deliberately: no role or user of the account, however
+   * broad its identity policy, may delete a lake bucket or schedule the key's deletion; only the
+   * account root user may. CloudFormation never needs either while the lake is retained.
+   */
+  private reserveDeletionToAccountRoot(key: kms.Key, buckets: s3.IBucket[]): void {
+    const notTheAccountRoot = { ArnNotEquals: { 'aws:PrincipalArn': new iam.AccountRootPrincipal().arn } };
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyKeyDeletionExceptAccountRoot',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:ScheduleKeyDeletion'],
+        resources: ['*'],
+        conditions: notTheAccountRoot,
+      }),
+    );
+    for (const bucket of buckets) {
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyBucketDeletionExceptAccountRoot',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:DeleteBucket'],
+          resources: [bucket.bucketArn],
+          conditions: notTheAccountRoot,
+        }),
+      );
+    }
+  }
+
+  /**
    * Objects are written with the lake key only: a PutObject (or CopyObject, or multipart
    * initiation) that asks for SSE-S3, DSSE or another KMS key is denied.
    */
@@ -349,6 +389,60 @@ export class DataLake extends DataLakeBase {
       }),
     );
   }
+}
+
+/** What the account's administrators do with the lake key; none of it reads or writes data. */
+const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/** Cryptographic use of the lake key, which S3 performs for the principals the lake grants. */
+const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/**
+ * The lake key's policy. Administration is delegated to the account's IAM, as every key needs;
+ * use is allowed only when S3 in the lake's own Region calls KMS for a principal of this account.
+ * An identity policy can therefore never turn the lake key into a general-purpose key: a direct
+ * kms:Decrypt of lake data keys is refused by the key itself, whatever the caller's IAM says.
+ */
+function lakeKeyPolicy(stack: Stack): iam.PolicyDocument {
+  const accountRoot = new iam.AccountRootPrincipal();
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'AllowKeyAdministrationByAccount',
+        principals: [accountRoot],
+        actions: KEY_ADMINISTRATION_ACTIONS,
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowKeyUseOnlyThroughS3',
+        principals: [accountRoot],
+        actions: KEY_USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': s3ViaService(stack),
+            'kms:CallerAccount': stack.account,
+          },
+        },
+      }),
+    ],
+  });
 }
 
 function wholeDays(duration: Duration, prop: string): number {

@@ -196,7 +196,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
       grantee,
       actions,
       resourceArns: [this.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      conditions: { StringEquals: { 'kms:ViaService': s3ViaService(Stack.of(this)) } },
     });
   }
 
@@ -269,6 +269,14 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   private describe(method: string): string {
     return `${method} on data lake '${this.lakeName}' (${this.node.path})`;
   }
+}
+
+/**
+ * The `kms:ViaService` value of S3 in the stack's Region: the lake key is used only through S3, and
+ * SSM contracts are Regional, so lake and applications share a Region.
+ */
+export function s3ViaService(stack: Stack): string {
+  return `s3.${stack.region}.amazonaws.com`;
 }
 
 /** The `s3:prefix` values of a kind: the kind's own prefix (`structured/`) and anything below it. */

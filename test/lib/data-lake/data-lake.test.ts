@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataLake, KINDS, type Kind, ZONES, type Zone } from '../../../lib/data-lake';
@@ -204,24 +204,100 @@ describe('DataLake key', () => {
     });
   });
 
-  test('its policy names no public principal: only the account root administers it', () => {
-    const statements = (lake.resourceOf(lake.stack.lake.key).Properties.KeyPolicy as { Statement: unknown[] })
+  const accountRoot = {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+  };
+  const keyStatements = (of: SynthesizedLake): Record<string, unknown>[] =>
+    (of.resourceOf(of.stack.lake.key).Properties.KeyPolicy as { Statement: Record<string, unknown>[] })
       .Statement;
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'kms:*',
-        Resource: '*',
-        Principal: {
-          AWS: {
-            'Fn::Join': [
-              '',
-              ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
-            ],
-          },
+
+  test('its policy names no public principal in an Allow, and grants no kms:* at all', () => {
+    const allows = keyStatements(lake).filter((statement) => statement.Effect === 'Allow');
+    expect(allows.map((statement) => statement.Principal)).toEqual([
+      { AWS: accountRoot },
+      { AWS: accountRoot },
+    ]);
+    expect(allows.flatMap((statement) => statement.Action as string[])).not.toContain('kms:*');
+  });
+
+  test('the account administers the key but uses it only through S3 in its own Region and account', () => {
+    const [administration, use] = keyStatements(lake);
+    expect(administration).toMatchObject({ Sid: 'AllowKeyAdministrationByAccount', Effect: 'Allow' });
+    expect(administration.Action).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:Put*']));
+    expect(administration.Action).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/)]),
+    );
+    expect(use).toEqual({
+      Sid: 'AllowKeyUseOnlyThroughS3',
+      Effect: 'Allow',
+      Principal: { AWS: accountRoot },
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          'kms:CallerAccount': { Ref: 'AWS::AccountId' },
         },
       },
-    ]);
+    });
+  });
+});
+
+describe('DataLake deletion', () => {
+  const notTheAccountRoot = {
+    ArnNotEquals: {
+      'aws:PrincipalArn': {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+      },
+    },
+  };
+  const bucketPolicyOf = (of: SynthesizedLake, bucket: s3.IBucket): Record<string, unknown>[] => {
+    const bucketId = of.idOf(bucket);
+    const policy = Object.values(of.template.findResources('AWS::S3::BucketPolicy')).find(
+      (candidate) => (candidate.Properties.Bucket as { Ref?: string }).Ref === bucketId,
+    );
+    return (policy?.Properties.PolicyDocument.Statement ?? []) as Record<string, unknown>[];
+  };
+  const keyPolicyOf = (of: SynthesizedLake): Record<string, unknown>[] =>
+    (of.resourceOf(of.stack.lake.key).Properties.KeyPolicy as { Statement: Record<string, unknown>[] })
+      .Statement;
+
+  test('a retained lake lets nobody but the account root delete any of its buckets', () => {
+    const lake = synthLake();
+    for (const bucket of allBuckets(lake)) {
+      expect(bucketPolicyOf(lake, bucket)).toContainEqual({
+        Sid: 'DenyBucketDeletionExceptAccountRoot',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:DeleteBucket',
+        Resource: { 'Fn::GetAtt': [lake.idOf(bucket), 'Arn'] },
+        Condition: notTheAccountRoot,
+      });
+    }
+  });
+
+  test('a retained lake lets nobody but the account root schedule the key for deletion', () => {
+    expect(keyPolicyOf(synthLake())).toContainEqual({
+      Sid: 'DenyKeyDeletionExceptAccountRoot',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:ScheduleKeyDeletion',
+      Resource: '*',
+      Condition: notTheAccountRoot,
+    });
+  });
+
+  test('a lake allowed to be destroyed has no deletion denials: CloudFormation must delete it', () => {
+    const lake = synthLake(
+      { removalPolicy: RemovalPolicy.DESTROY },
+      { 'cdk-bis:allowDataDestruction': true },
+    );
+    const sids = [
+      ...allBuckets(lake).flatMap((bucket) => bucketPolicyOf(lake, bucket)),
+      ...keyPolicyOf(lake),
+    ].map((statement) => statement.Sid);
+    expect(sids).not.toContain('DenyBucketDeletionExceptAccountRoot');
+    expect(sids).not.toContain('DenyKeyDeletionExceptAccountRoot');
   });
 });
 
