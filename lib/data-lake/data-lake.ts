@@ -6,6 +6,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { type DataLakeQueryOptions, glueDatabaseNameOf, LakeCatalog, workGroupNameOf } from './catalog';
 import { publishContract, validateLakeName } from './contract';
+import { LakeCrawler, type LakeCrawlerOptions } from './crawler';
 import { DataLakeBase, s3ViaService } from './grants';
 import { isZone, kindPrefix, type Zone, ZONES } from './zones';
 
@@ -301,6 +302,19 @@ export class DataLake extends DataLakeBase {
   public glueDatabaseName(zone: Zone): string {
     this.bucket(zone); // refuses an unknown zone
     return glueDatabaseNameOf(this.lakeName, zone);
+  }
+
+  /**
+   * Adds a Glue crawler that catalogs one tabular kind of one zone into the zone's Glue database.
+   * Crawlers are opt-in: a lake has none, and no crawler role or security configuration, until
+   * this is called. The first call also creates the lake's crawler security configuration and
+   * lets CloudWatch Logs use the lake key for crawler log groups.
+   *
+   * @example
+   * lake.addCrawler('SalesOrders', { zone: 'curated', kind: 'structured', path: 'sales-orders/' });
+   */
+  public addCrawler(id: string, options: LakeCrawlerOptions): LakeCrawler {
+    return new LakeCrawler(this, id, { ...options, lake: this });
   }
 
   /** DESTROY only behind the context flag; every other policy keeps the data. */

@@ -10,5 +10,6 @@ export {
   workGroupNameOf,
 } from './catalog';
 export { CONTRACT_VERSION, ContractEntry, contractParameterName, DataLakeContract } from './contract';
+export * from './crawler';
 export * from './data-lake';
 export * from './data-lake-stack';
