@@ -189,8 +189,10 @@ export class BisChecks extends NagPack {
 
   private checkTemplateResource(resource: TemplateResource): void {
     const run = this.run;
-    if (!run || run.index.isMachinery(resource)) return;
+    if (!run) return;
     const rules = this.rulesByType.get(resource.type);
+    if (!rules && this.rulesForEveryType.length === 0) return;
+    if (run.index.isMachinery(resource)) return;
     if (rules) for (const rule of rules) this.apply(rule, resource, run);
     for (const rule of this.rulesForEveryType) this.apply(rule, resource, run);
   }
@@ -216,31 +218,48 @@ export class BisChecks extends NagPack {
     options: { includeAcknowledged: boolean },
   ): PolicyValidationPluginReport {
     const violations = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    // A rule's fix text and metadata are the same for all its findings: built once per rule.
+    const described = new Map<BisRule, { fix: string; ruleMetadata: Record<string, string> }>();
+    const describe = (rule: BisRule) => {
+      let description = described.get(rule);
+      if (!description) {
+        description = {
+          fix: `${rule.fix} To accept the finding instead, acknowledge it with a reason: Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::${rule.id}', reason: '...' }).`,
+          ruleMetadata: {
+            title: rule.title,
+            family: rule.family,
+            diktat: rule.diktat,
+            documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
+          },
+        };
+        described.set(rule, description);
+      }
+      return description;
+    };
     for (const finding of findings) {
       if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
       const key = `${finding.rule.id}\u0000${finding.level}\u0000${finding.message}`;
       let violation = violations.get(key);
       if (!violation) {
+        const { fix, ruleMetadata } = describe(finding.rule);
         violation = {
           ruleName: finding.rule.id,
           description: `[${finding.rule.id}] ${finding.message}`,
-          fix: `${finding.rule.fix} To accept the finding instead, acknowledge it with a reason: Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::${finding.rule.id}', reason: '...' }).`,
+          fix,
           severity: finding.level,
-          ruleMetadata: {
-            title: finding.rule.title,
-            family: finding.rule.family,
-            diktat: finding.rule.diktat,
-            documentation: `${RULES_DOC_URL}#${finding.rule.id.toLowerCase()}`,
-            // Reports sum it into the always-on estimate; CDK's report keeps string values only.
-            ...(finding.monthlyCostUsd !== undefined
-              ? { monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
-              : {}),
-          },
+          // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
+          ruleMetadata:
+            finding.monthlyCostUsd !== undefined
+              ? { ...ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
+              : ruleMetadata,
           violatingResources: [],
         };
         violations.set(key, violation);
       }
-      violation.violatingResources.push({ constructPath: finding.resource.path, locations: ['Properties'] });
+      violation.violatingResources.push({
+        constructPath: finding.resource.path,
+        locations: PROPERTIES_LOCATION,
+      });
     }
     const failing = findings.some(
       (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
@@ -248,6 +267,9 @@ export class BisChecks extends NagPack {
     return { success: !failing, violations: [...violations.values()], pluginVersion: this.version };
   }
 }
+
+/** Where in a resource every finding points: one shared list, since a run can have thousands of findings. */
+const PROPERTIES_LOCATION: string[] = ['Properties'];
 
 /** The state of one validation run: the index, the findings so far, and what was read once. */
 interface ValidationRun {
@@ -278,12 +300,7 @@ function acknowledgement(
   ruleId: string,
   cache: AcknowledgementCache,
 ): string | undefined {
-  const key = `${BIS_PLUGIN_NAME}::${ruleId}`;
-  for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
-    const reason = acknowledgementsOn(current, cache)?.get(key);
-    if (reason !== undefined) return reason;
-  }
-  return undefined;
+  return acknowledgementsInScope(construct, cache)?.get(`${BIS_PLUGIN_NAME}::${ruleId}`);
 }
 
 /**
@@ -302,22 +319,32 @@ function templateAcknowledgement(resource: TemplateResource, ruleId: string): st
   return undefined;
 }
 
-/** Acknowledgements recorded on one construct, read once per run: findings share their ancestors. */
-type AcknowledgementCache = WeakMap<IConstruct, Map<string, string> | null>;
+/**
+ * Acknowledgements in force on a construct (its own, then its ancestors'), computed once per
+ * construct per run: findings share their ancestors, and most constructs add none of their own,
+ * so they share their parent's map.
+ */
+type AcknowledgementCache = WeakMap<IConstruct, ReadonlyMap<string, string> | null>;
 
-function acknowledgementsOn(construct: IConstruct, cache: AcknowledgementCache): Map<string, string> | null {
-  let acknowledged = cache.get(construct);
-  if (acknowledged === undefined) {
-    acknowledged = null;
+function acknowledgementsInScope(
+  construct: IConstruct,
+  cache: AcknowledgementCache,
+): ReadonlyMap<string, string> | null {
+  let inScope = cache.get(construct);
+  if (inScope === undefined) {
+    const inherited = construct.node.scope ? acknowledgementsInScope(construct.node.scope, cache) : null;
+    let own: Map<string, string> | undefined;
     for (const entry of construct.node.metadata) {
       if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
-        acknowledged ??= new Map();
+        own ??= new Map();
         for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-          if (!acknowledged.has(id)) acknowledged.set(id, String(reason));
+          if (!own.has(id)) own.set(id, String(reason));
         }
       }
     }
-    cache.set(construct, acknowledged);
+    // The closest acknowledgement wins, as in CDK: the construct's own entries override its ancestors'.
+    inScope = own ? new Map([...(inherited ?? []), ...own]) : inherited;
+    cache.set(construct, inScope);
   }
-  return acknowledged;
+  return inScope;
 }

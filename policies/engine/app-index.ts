@@ -42,7 +42,7 @@ export class AppIndex {
   ): AppIndex {
     const index = new AppIndex(settings);
     const stackInfos = new Map<Stack, StackInfo>();
-    const constructsByStack = new Map<Stack, CfnResource[]>();
+    const constructsByStack = new Map<Stack, LinkableConstruct[]>();
     const outputsByStack = new Map<Stack, CfnOutput[]>();
     const infoOf = (stack: Stack): StackInfo => {
       let info = stackInfos.get(stack);
@@ -64,21 +64,24 @@ export class AppIndex {
       return info;
     };
 
-    const visit = (construct: IConstruct): void => {
-      if (CfnResource.isCfnResource(construct)) {
-        const stack = Stack.of(construct);
-        infoOf(stack);
-        constructsByStack.get(stack)?.push(construct);
-      } else if (construct instanceof CfnOutput) {
-        const stack = Stack.of(construct);
-        infoOf(stack);
-        outputsByStack.get(stack)?.push(construct);
-      } else if (Stack.isStack(construct)) {
+    // The enclosing stack and the construct path are carried down the walk: Stack.of and node.path
+    // per construct would climb the tree again for each one.
+    const visit = (construct: IConstruct, enclosing: Stack | undefined, path: string): void => {
+      if (Stack.isStack(construct)) {
         infoOf(construct);
+        enclosing = construct;
+      } else if (enclosing && CfnResource.isCfnResource(construct)) {
+        constructsByStack.get(enclosing)?.push({ construct, path });
+      } else if (enclosing && construct instanceof CfnOutput) {
+        outputsByStack.get(enclosing)?.push(construct);
       }
-      for (const child of construct.node.children) visit(child);
+      for (const child of construct.node.children) {
+        visit(child, enclosing, path === '' ? child.node.id : `${path}/${child.node.id}`);
+      }
     };
-    visit(root);
+    const rootStack = root.node.scopes.filter((scope) => Stack.isStack(scope)).pop();
+    if (rootStack) infoOf(rootStack);
+    visit(root, rootStack, root.node.path);
 
     for (const [stack, info] of stackInfos) {
       index.addStack(info);
@@ -86,7 +89,7 @@ export class AppIndex {
       if (template) {
         index.addTemplateResources(info, template, constructsByStack.get(stack) ?? []);
       } else {
-        for (const construct of constructsByStack.get(stack) ?? []) {
+        for (const { construct } of constructsByStack.get(stack) ?? []) {
           index.addResource(new ConstructResource(construct, info));
         }
         for (const output of outputsByStack.get(stack) ?? []) {
@@ -135,13 +138,14 @@ export class AppIndex {
   public addTemplateResources(
     stack: StackInfo,
     template: TemplateObject,
-    constructs: readonly CfnResource[],
+    constructs: readonly LinkableConstruct[],
   ): void {
     const resources = Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(
       (entry): entry is [string, TemplateObject] => isObject(entry[1]),
     );
     const constructOf = constructLinker(resources, constructs);
-    for (const [position, [logicalId, entry]] of resources.entries()) {
+    for (let position = 0; position < resources.length; position++) {
+      const [logicalId, entry] = resources[position];
       const linked = constructOf(logicalId, entry, position);
       const path = linked?.path ?? `${stack.path}#${logicalId}`;
       this.addResource(new JsonResource(logicalId, entry, stack, path, linked?.construct));
@@ -258,38 +262,39 @@ export class AppIndex {
   }
 }
 
+/** An L1 construct of a stack, with its construct path (computed once, during the walk). */
+export interface LinkableConstruct {
+  readonly construct: CfnResource;
+  readonly path: string;
+}
+
 /** How template entries find their constructs (and construct paths); see `addTemplateResources`. */
 function constructLinker(
   resources: readonly [string, TemplateObject][],
-  constructs: readonly CfnResource[],
-): (
-  logicalId: string,
-  entry: TemplateObject,
-  position: number,
-) => { construct: CfnResource; path: string } | undefined {
+  constructs: readonly LinkableConstruct[],
+): (logicalId: string, entry: TemplateObject, position: number) => LinkableConstruct | undefined {
   if (constructs.length === 0) return () => undefined;
-  // A construct path costs a walk to the root: compute each once.
-  const paths = constructs.map((construct) => construct.node.path);
-  const linked = (i: number) => ({ construct: constructs[i], path: paths[i] });
   const inOrder =
     resources.length === constructs.length &&
-    resources.every(([, entry], i) => entry.Type === constructs[i].cfnResourceType);
-  let byPath: Map<string, number> | undefined;
-  let byLogicalId: Map<string, number> | undefined;
+    resources.every(([, entry], i) => entry.Type === constructs[i].construct.cfnResourceType);
+  let byPath: Map<string, LinkableConstruct> | undefined;
+  let byLogicalId: Map<string, LinkableConstruct> | undefined;
   return (logicalId, entry, position) => {
     const cdkPath = isObject(entry.Metadata) ? entry.Metadata['aws:cdk:path'] : undefined;
     if (typeof cdkPath === 'string') {
-      if (inOrder && paths[position] === cdkPath) return linked(position);
-      byPath ??= new Map(paths.map((path, i) => [path, i]));
+      if (inOrder && constructs[position].path === cdkPath) return constructs[position];
+      byPath ??= new Map(constructs.map((linkable) => [linkable.path, linkable]));
       const onPath = byPath.get(cdkPath);
-      if (onPath !== undefined) return linked(onPath);
+      if (onPath !== undefined) return onPath;
     }
-    if (inOrder) return linked(position);
+    if (inOrder) return constructs[position];
     byLogicalId ??= new Map(
-      constructs.map((candidate, i) => [String(Stack.of(candidate).resolve(candidate.logicalId)), i]),
+      constructs.map((linkable) => [
+        String(Stack.of(linkable.construct).resolve(linkable.construct.logicalId)),
+        linkable,
+      ]),
     );
-    const byId = byLogicalId.get(logicalId);
-    return byId === undefined ? undefined : linked(byId);
+    return byLogicalId.get(logicalId);
   };
 }
 

@@ -38,17 +38,15 @@ export const NETWORK_CONDITION_KEYS: readonly string[] = ['aws:SourceIp', 'aws:V
  * `AWS::NoValue` branch; the value itself otherwise.
  */
 export function branchesOf(value: unknown): TemplateValue[] {
-  if (
-    isObject(value) &&
-    isIntrinsic(value) &&
-    Array.isArray(value['Fn::If']) &&
-    value['Fn::If'].length === 3
-  ) {
-    const [, whenTrue, whenFalse] = value['Fn::If'];
-    return [...branchesOf(whenTrue), ...branchesOf(whenFalse)];
+  if (value === undefined) return [];
+  // Most values are plain: only an object holding Fn::If or Ref can branch or vanish.
+  if (!isObject(value) || !('Fn::If' in value || 'Ref' in value)) return [value as TemplateValue];
+  if (value.Ref === 'AWS::NoValue') return [];
+  const choice = value['Fn::If'];
+  if (Array.isArray(choice) && choice.length === 3 && isIntrinsic(value)) {
+    return [...branchesOf(choice[1]), ...branchesOf(choice[2])];
   }
-  if (isObject(value) && value.Ref === 'AWS::NoValue') return [];
-  return value === undefined ? [] : [value as TemplateValue];
+  return [value];
 }
 
 /** True when the value is absent, or `AWS::NoValue` in some `Fn::If` branch. */
@@ -116,7 +114,11 @@ export function denies(statement: TemplateObject): boolean {
  * The literal strings of a string-or-list value (IAM `Action`, `Resource`, a principal), across
  * `Fn::If` branches. A computed element (Ref, Join...) names something specific and is left out.
  */
-export function literalsOf(value: unknown): string[] {
+export function literalsOf(value: unknown): readonly string[] {
+  // The common shapes first, without intermediate lists: a string, or a list of plain strings.
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return value as readonly string[];
   return branchesOf(value).flatMap((branch) =>
     (Array.isArray(branch) ? branch : [branch]).flatMap((item) => stringList(branchesOf(item)).literals),
   );
