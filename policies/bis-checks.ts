@@ -160,7 +160,7 @@ export class BisChecks extends NagPack {
    * without a construct are acknowledged by `Metadata.cdk_nag.rules_to_suppress`, as cdk-nag writes it.
    */
   public evaluateIndex(index: AppIndex): BisFinding[] {
-    this.run = { index, findings: [], acknowledgements: new WeakMap() };
+    this.run = { index, findings: [], acknowledgements: new Map() };
     try {
       for (const resource of index.resources) this.checkTemplateResource(resource);
       return this.run.findings;
@@ -324,7 +324,7 @@ function templateAcknowledgement(resource: TemplateResource, ruleId: string): st
  * construct per run: findings share their ancestors, and most constructs add none of their own,
  * so they share their parent's map.
  */
-type AcknowledgementCache = WeakMap<IConstruct, ReadonlyMap<string, string> | null>;
+type AcknowledgementCache = Map<IConstruct, ReadonlyMap<string, string> | null>;
 
 function acknowledgementsInScope(
   construct: IConstruct,

@@ -114,7 +114,8 @@ export class AppIndex {
   private readonly stackDependencies = new Map<StackInfo, StackInfo[]>();
   private readonly exports = new Map<string, StackInfo>();
   private readonly anchors = new Map<StackInfo, TemplateResource | null>();
-  private readonly machinery = new WeakMap<TemplateResource, boolean>();
+  // Maps, not WeakMaps: an index lives for one run, and weak lookups cost several times more.
+  private readonly machinery = new Map<TemplateResource, boolean>();
   private readonly memos = new Map<string, Map<StackInfo, unknown>>();
   private resourcesByConstruct?: Map<CfnResource, TemplateResource>;
 
