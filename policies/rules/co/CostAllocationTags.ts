@@ -70,12 +70,24 @@ export default defineRule(
     if (tagSets.some((tags) => Array.isArray(tags) && tags.some((tag) => isIntrinsic(tag))))
       return NOT_APPLICABLE;
     const where = resource.type === 'AWS::DynamoDB::GlobalTable' ? 'Replicas[].Tags' : property;
-    const howTo = missing.map((key) => `Tags.of(app).add('${key}', '<value>')`).join('; ');
-    return nonCompliant(
-      `${where} lacks the cost-allocation tag${missing.length > 1 ? 's' : ''} ${missing.map((key) => `'${key}'`).join(', ')}. Tag the whole app once: ${howTo}.`,
-    );
+    return nonCompliant(missingTagsMessage(where, missing));
   },
 );
+
+/** Messages by property and missing keys: an untagged app repeats the same few thousands of times. */
+const MISSING_TAGS_MESSAGES = new Map<string, string>();
+
+function missingTagsMessage(where: string, missing: readonly string[]): string {
+  const key = JSON.stringify([where, missing]);
+  let message = MISSING_TAGS_MESSAGES.get(key);
+  if (message === undefined) {
+    const howTo = missing.map((tagKey) => `Tags.of(app).add('${tagKey}', '<value>')`).join('; ');
+    message = `${where} lacks the cost-allocation tag${missing.length > 1 ? 's' : ''} ${missing.map((tagKey) => `'${tagKey}'`).join(', ')}. Tag the whole app once: ${howTo}.`;
+    // Bounded: one entry per tag property name and combination of configured keys.
+    if (MISSING_TAGS_MESSAGES.size < 1000) MISSING_TAGS_MESSAGES.set(key, message);
+  }
+  return message;
+}
 
 /** The tags of each replica of a global table; undefined when the replica list is computed. */
 function replicaTags(replicas: unknown): unknown[] | undefined {

@@ -5,6 +5,7 @@ import { allows, branchesOf, literalsOf, statementsOf } from './policy-statement
 
 /** AWS managed policies that grant (nearly) everything on everything. */
 const ADMIN_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess'];
+const ADMIN_MANAGED_POLICY_ARN_SUFFIXES = ADMIN_MANAGED_POLICIES.map((name) => `:iam::aws:policy/${name}`);
 
 export default defineRule(
   __filename,
@@ -30,12 +31,11 @@ export default defineRule(
     ],
   },
   (identity) => {
-    const findings = [
-      ...policyDocuments(identity).flatMap(({ where, document }) =>
-        wildcardStatements(document).map((what) => `${where} ${what}`),
-      ),
-      ...adminManagedPolicies(identity),
-    ];
+    const findings: string[] = [];
+    for (const { where, document } of policyDocuments(identity)) {
+      for (const what of wildcardStatements(document)) findings.push(`${where} ${what}`);
+    }
+    findings.push(...adminManagedPolicies(identity));
     return findings.length === 0 ? COMPLIANT : nonCompliant(`${findings.join('; ')}.`);
   },
 );
@@ -101,7 +101,7 @@ function adminManagedPolicies(identity: TemplateResource): string[] {
     for (const arn of branchesOf(value)) {
       const text = flattenedText(arn);
       const admin = ADMIN_MANAGED_POLICIES.find(
-        (name) => text.endsWith(`:iam::aws:policy/${name}`) || (sam && text === name),
+        (name, i) => text.endsWith(ADMIN_MANAGED_POLICY_ARN_SUFFIXES[i]) || (sam && text === name),
       );
       if (admin)
         found.push(`${sam ? 'Policies' : 'ManagedPolicyArns'} attaches the AWS managed policy ${admin}`);
