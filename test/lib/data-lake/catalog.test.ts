@@ -2,7 +2,7 @@ import { RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataLakeContract, DataLakeStack, ZONES } from '../../../lib/data-lake';
-import { keyArnOf, lakeApp, synthLake } from './lake-fixture';
+import { arnInStack, keyArnOf, lakeApp, synthLake } from './lake-fixture';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -27,24 +27,6 @@ function statementsOf(stack: Stack, role: iam.Role): Statement[] {
   );
   expect(policies).toHaveLength(1);
   return policies[0].Properties.PolicyDocument.Statement as Statement[];
-}
-
-/** An ARN in the stack's partition, region and account, as the template writes it. */
-function arn(service: string, resource: unknown[]): unknown {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        `:${service}:`,
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        ...resource,
-      ],
-    ],
-  };
 }
 
 const GLUE_READ = [
@@ -193,7 +175,7 @@ describe('DataLake.grantQuery', () => {
           'athena:StopQueryExecution',
           'athena:GetWorkGroup',
         ],
-        Resource: arn('athena', [':workgroup/cdk-bis-enterprise']),
+        Resource: arnInStack('athena', ':workgroup/cdk-bis-enterprise'),
       },
       {
         Effect: 'Allow',
@@ -217,9 +199,9 @@ describe('DataLake.grantQuery', () => {
         Effect: 'Allow',
         Action: GLUE_READ,
         Resource: [
-          arn('glue', [':catalog']),
-          ...databases.map((database) => arn('glue', [`:database/${database}`])),
-          ...databases.map((database) => arn('glue', [`:table/${database}/*`])),
+          arnInStack('glue', ':catalog'),
+          ...databases.map((database) => arnInStack('glue', `:database/${database}`)),
+          ...databases.map((database) => arnInStack('glue', `:table/${database}/*`)),
         ],
       },
     ]);
@@ -261,15 +243,15 @@ describe('DataLakeContract.grantQuery', () => {
       return { Ref: found[0][0] };
     };
     const statements = statementsOf(stack, role);
-    expect(statements[0].Resource).toEqual(arn('athena', [':workgroup/', ref('query/workgroup-name')]));
+    expect(statements[0].Resource).toEqual(arnInStack('athena', ':workgroup/', ref('query/workgroup-name')));
     expect(statements[1].Resource).toEqual({
       'Fn::Join': ['', [ref('query-results/bucket-arn'), '/results/*']],
     });
     expect(statements[4].Resource).toEqual(ref('key-arn'));
     expect(statements[5].Resource).toEqual([
-      arn('glue', [':catalog']),
-      ...ZONES.map((zone) => arn('glue', [':database/', ref(`glue/${zone}/database-name`)])),
-      ...ZONES.map((zone) => arn('glue', [':table/', ref(`glue/${zone}/database-name`), '/*'])),
+      arnInStack('glue', ':catalog'),
+      ...ZONES.map((zone) => arnInStack('glue', ':database/', ref(`glue/${zone}/database-name`))),
+      ...ZONES.map((zone) => arnInStack('glue', ':table/', ref(`glue/${zone}/database-name`), '/*')),
     ]);
     expect(JSON.stringify(statements)).not.toContain('zones/');
   });

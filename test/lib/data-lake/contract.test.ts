@@ -11,7 +11,7 @@ import {
   KINDS,
   ZONES,
 } from '../../../lib/data-lake';
-import { lakeApp, synthLake } from './lake-fixture';
+import { arnInStack, lakeApp, synthLake } from './lake-fixture';
 
 /** An application stack whose function reads curated/structured through the contract. */
 function contractReader(app: App, id = 'Orders'): { stack: Stack; fn: lambda.Function } {
@@ -34,19 +34,6 @@ function roleStatements(stack: Stack): Record<string, unknown>[] {
   const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
   expect(policies).toHaveLength(1);
   return policies[0].Properties.PolicyDocument.Statement as Record<string, unknown>[];
-}
-
-/** The parts of a Glue ARN's Fn::Join in the stack's partition, region and account. */
-function glueArnParts(...tail: unknown[]): unknown[] {
-  return [
-    'arn:',
-    { Ref: 'AWS::Partition' },
-    ':glue:',
-    { Ref: 'AWS::Region' },
-    ':',
-    { Ref: 'AWS::AccountId' },
-    ...tail,
-  ];
 }
 
 /** The CloudFormation parameter that reads a contract entry, by its SSM name. */
@@ -149,19 +136,9 @@ describe('DataLakeContract.fromLakeName', () => {
           'glue:GetPartitions',
         ],
         Resource: [
-          { 'Fn::Join': ['', glueArnParts(':catalog')] },
-          {
-            'Fn::Join': [
-              '',
-              glueArnParts(':database/', { Ref: parameterFor(stack, 'glue/curated/database-name') }),
-            ],
-          },
-          {
-            'Fn::Join': [
-              '',
-              glueArnParts(':table/', { Ref: parameterFor(stack, 'glue/curated/database-name') }, '/*'),
-            ],
-          },
+          arnInStack('glue', ':catalog'),
+          arnInStack('glue', ':database/', { Ref: parameterFor(stack, 'glue/curated/database-name') }),
+          arnInStack('glue', ':table/', { Ref: parameterFor(stack, 'glue/curated/database-name') }, '/*'),
         ],
       },
     ]);

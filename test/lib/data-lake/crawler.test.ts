@@ -10,7 +10,7 @@ import {
   LakeCrawler,
   type LakeCrawlerOptions,
 } from '../../../lib/data-lake';
-import { lakeApp } from './lake-fixture';
+import { arnInStack, lakeApp } from './lake-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 type Statement = {
@@ -51,25 +51,7 @@ function lakeWithCrawlers(
 
 const SALES: LakeCrawlerOptions = { zone: 'curated', kind: 'structured', path: 'sales-orders/' };
 
-/** An ARN in the stack's partition, region and account, as the template writes it. */
-function arn(service: string, resource: string): unknown {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        `:${service}:`,
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        resource,
-      ],
-    ],
-  };
-}
-
-const CRAWLER_LOG_GROUPS = arn('logs', ':log-group:/aws-glue/crawlers*');
+const CRAWLER_LOG_GROUPS = arnInStack('logs', ':log-group:/aws-glue/crawlers*');
 
 /** The statements of the identity policies attached to a role. */
 function roleStatements(lake: LakeWithCrawlers, role: iam.Role): Statement[] {
@@ -231,9 +213,9 @@ describe('one crawler', () => {
           'glue:BatchUpdatePartition',
         ],
         Resource: [
-          arn('glue', ':catalog'),
-          arn('glue', ':database/enterprise_curated'),
-          arn('glue', ':table/enterprise_curated/*'),
+          arnInStack('glue', ':catalog'),
+          arnInStack('glue', ':database/enterprise_curated'),
+          arnInStack('glue', ':table/enterprise_curated/*'),
         ],
       },
       {
@@ -254,7 +236,7 @@ describe('one crawler', () => {
       .filter((resource) => JSON.stringify(resource).includes('*'));
     expect(wildcardResources).toEqual([
       { 'Fn::Join': ['', [curatedBucketArn, '/structured/sales-orders/*']] },
-      arn('glue', ':table/enterprise_curated/*'),
+      arnInStack('glue', ':table/enterprise_curated/*'),
       CRAWLER_LOG_GROUPS,
     ]);
   });
@@ -287,9 +269,9 @@ describe('crawler options', () => {
     expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', [rawBucketArn, '/geographic/*']] });
     expect(statements[1].Condition).toEqual({ StringLike: { 's3:prefix': ['geographic/*', 'geographic/'] } });
     expect(statements[3].Resource).toEqual([
-      arn('glue', ':catalog'),
-      arn('glue', ':database/enterprise_raw'),
-      arn('glue', ':table/enterprise_raw/*'),
+      arnInStack('glue', ':catalog'),
+      arnInStack('glue', ':database/enterprise_raw'),
+      arnInStack('glue', ':table/enterprise_raw/*'),
     ]);
   });
 

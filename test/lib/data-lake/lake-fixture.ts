@@ -54,3 +54,24 @@ export function synthLake(
 export function keyArnOf(lake: SynthesizedLake): unknown {
   return { 'Fn::GetAtt': [lake.idOf(lake.stack.lake.key), 'Arn'] };
 }
+
+/**
+ * An ARN in the stack's partition, Region and account, as the template writes it:
+ * `arnInStack('glue', ':database/', dbName)` is the `Fn::Join` of `arn:<partition>:glue:<region>:<account>:database/<dbName>`.
+ */
+export function arnInStack(service: string, ...tail: unknown[]): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ...tail,
+      ],
+    ],
+  };
+}
