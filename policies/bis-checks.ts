@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type {
   IPolicyValidationContext,
   PolicyValidationPluginReport,
@@ -48,12 +48,21 @@ export interface BisChecksProps {
   readonly costAllocationTagKeys?: readonly string[];
 }
 
+/**
+ * The resource a finding is about: where it is, not its properties, so that a run's findings do not
+ * keep every parsed template alive.
+ */
+export type FoundResource = Pick<
+  TemplateResource,
+  'logicalId' | 'type' | 'path' | 'stack' | 'construct' | 'metadata'
+>;
+
 /** One rule's verdict on one resource, with everything a report needs. */
 export interface BisFinding {
   readonly rule: BisRule;
   readonly level: Level;
   readonly message: string;
-  readonly resource: TemplateResource;
+  readonly resource: FoundResource;
   /** Set when the finding is acknowledged with `Validations.of(c).acknowledge({ id: 'BIS::<id>', reason })`. */
   readonly acknowledgedReason?: string;
   /** For always-on resources: the estimated monthly cost in USD (CO rules). */
@@ -160,9 +169,17 @@ export class BisChecks extends NagPack {
    * without a construct are acknowledged by `Metadata.cdk_nag.rules_to_suppress`, as cdk-nag writes it.
    */
   public evaluateIndex(index: AppIndex): BisFinding[] {
-    this.run = { index, findings: [], acknowledgements: new Map() };
+    this.run = { index, findings: [], found: new Map() };
     try {
-      for (const resource of index.resources) this.checkTemplateResource(resource);
+      // Unit by unit, releasing each once checked: relational rules look within a deployment
+      // unit only, and the parsed templates of a large app then never all live at once.
+      for (const unit of index.deploymentUnits) {
+        for (const stack of index.deploymentUnitStacks(unit)) {
+          for (const resource of index.resourcesOf(stack)) this.checkTemplateResource(resource);
+        }
+        index.release(unit);
+        this.run.found.clear();
+      }
       return this.run.findings;
     } finally {
       this.run = undefined;
@@ -201,14 +218,20 @@ export class BisChecks extends NagPack {
     const verdict = checkSafely(rule, resource, run.index);
     if (verdict.kind !== 'non-compliant') return;
     const level = this.levels[rule.id] ?? verdict.level ?? rule.level;
+    let found = run.found.get(resource);
+    if (!found) {
+      const { logicalId, type, path, stack, construct, metadata } = resource;
+      found = { logicalId, type, path, stack, construct, metadata };
+      run.found.set(resource, found);
+    }
     run.findings.push({
       rule,
       level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
       message: verdict.message,
-      resource,
+      resource: found,
       monthlyCostUsd: verdict.monthlyCostUsd,
       acknowledgedReason: resource.construct
-        ? acknowledgement(resource.construct, rule.id, run.acknowledgements)
+        ? run.index.acknowledgement(resource.construct, `${BIS_PLUGIN_NAME}::${rule.id}`)
         : templateAcknowledgement(resource, rule.id),
     });
   }
@@ -275,7 +298,8 @@ const PROPERTIES_LOCATION: string[] = ['Properties'];
 interface ValidationRun {
   readonly index: AppIndex;
   readonly findings: BisFinding[];
-  readonly acknowledgements: AcknowledgementCache;
+  /** The light copy findings keep of each resource of the current unit. */
+  readonly found: Map<TemplateResource, FoundResource>;
 }
 
 /**
@@ -294,15 +318,6 @@ function checkSafely(rule: BisRule, resource: TemplateResource, index: AppIndex)
   }
 }
 
-/** The reason given for `BIS::<ruleId>` on the resource or its closest acknowledging ancestor, as CDK reads it. */
-function acknowledgement(
-  construct: IConstruct,
-  ruleId: string,
-  cache: AcknowledgementCache,
-): string | undefined {
-  return acknowledgementsInScope(construct, cache)?.get(`${BIS_PLUGIN_NAME}::${ruleId}`);
-}
-
 /**
  * The reason in a template resource's `Metadata.cdk_nag.rules_to_suppress` (`[{ id, reason }]`,
  * the format cdk-nag writes), for `BIS-SF1` or `BIS::BIS-SF1`.
@@ -317,34 +332,4 @@ function templateAcknowledgement(resource: TemplateResource, ruleId: string): st
     }
   }
   return undefined;
-}
-
-/**
- * Acknowledgements in force on a construct (its own, then its ancestors'), computed once per
- * construct per run: findings share their ancestors, and most constructs add none of their own,
- * so they share their parent's map.
- */
-type AcknowledgementCache = Map<IConstruct, ReadonlyMap<string, string> | null>;
-
-function acknowledgementsInScope(
-  construct: IConstruct,
-  cache: AcknowledgementCache,
-): ReadonlyMap<string, string> | null {
-  let inScope = cache.get(construct);
-  if (inScope === undefined) {
-    const inherited = construct.node.scope ? acknowledgementsInScope(construct.node.scope, cache) : null;
-    let own: Map<string, string> | undefined;
-    for (const entry of construct.node.metadata) {
-      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
-        own ??= new Map();
-        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-          if (!own.has(id)) own.set(id, String(reason));
-        }
-      }
-    }
-    // The closest acknowledgement wins, as in CDK: the construct's own entries override its ancestors'.
-    inScope = own ? new Map([...(inherited ?? []), ...own]) : inherited;
-    cache.set(construct, inScope);
-  }
-  return inScope;
 }

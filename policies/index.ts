@@ -1,4 +1,10 @@
-export { BisChecks, BIS_PLUGIN_NAME, type BisChecksProps, type BisFinding } from './bis-checks';
+export {
+  BisChecks,
+  BIS_PLUGIN_NAME,
+  type BisChecksProps,
+  type BisFinding,
+  type FoundResource,
+} from './bis-checks';
 export { ALL_RULES } from './rules';
 export { FAMILIES, type BisRule, type Family, type Level, type RuleMetadata, type Verdict } from './rule';
 export { PORTABLE_FUNCTION_MARK } from './marks';

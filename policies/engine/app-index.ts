@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisRole } from '../../lib/roles';
 import { isCdkMachinery } from './cdk-machinery';
@@ -67,6 +67,7 @@ export class AppIndex {
     // The enclosing stack and the construct path are carried down the walk: Stack.of and node.path
     // per construct would climb the tree again for each one.
     const visit = (construct: IConstruct, enclosing: Stack | undefined, path: string): void => {
+      index.readAcknowledgements(construct);
       if (Stack.isStack(construct)) {
         infoOf(construct);
         enclosing = construct;
@@ -79,23 +80,32 @@ export class AppIndex {
         visit(child, enclosing, path === '' ? child.node.id : `${path}/${child.node.id}`);
       }
     };
+    // Acknowledgements on the root's ancestors apply to everything below them.
+    for (const ancestor of root.node.scopes.slice(0, -1)) index.readAcknowledgements(ancestor);
     const rootStack = root.node.scopes.filter((scope) => Stack.isStack(scope)).pop();
     if (rootStack) infoOf(rootStack);
     visit(root, rootStack, root.node.path);
 
     for (const [stack, info] of stackInfos) {
       index.addStack(info);
-      const template = templateOf(stack);
-      if (template) {
-        index.addTemplateResources(info, template, constructsByStack.get(stack) ?? []);
-      } else {
-        for (const { construct } of constructsByStack.get(stack) ?? []) {
-          index.addResource(new ConstructResource(construct, info));
+      // A stack's resources are read when a rule first needs them, and may be released after its
+      // deployment unit is checked (see `release`): the parsed templates of a large app then never
+      // all live at once.
+      index.loaders.set(info, () => {
+        const template = templateOf(stack);
+        if (template) {
+          index.addTemplateResources(info, template, constructsByStack.get(stack) ?? [], { exports: false });
+        } else {
+          for (const { construct } of constructsByStack.get(stack) ?? []) {
+            index.addResource(new ConstructResource(construct, info));
+          }
         }
-        for (const output of outputsByStack.get(stack) ?? []) {
-          const exportName = stack.resolve(output.exportName);
-          if (typeof exportName === 'string') index.addExport(exportName, info);
-        }
+      });
+      // Exports come from the CfnOutput constructs (CDK's own for strong references included), so
+      // that Fn::ImportValue can be traced before any template is read.
+      for (const output of outputsByStack.get(stack) ?? []) {
+        const exportName = stack.resolve(output.exportName);
+        if (typeof exportName === 'string') index.addExport(exportName, info);
       }
     }
     for (const [stack, info] of stackInfos) {
@@ -108,8 +118,10 @@ export class AppIndex {
   }
 
   public readonly stacks: StackInfo[] = [];
-  public readonly resources: TemplateResource[] = [];
   private readonly resourcesByStack = new Map<StackInfo, TemplateResource[]>();
+  /** How to read a stack's resources again, for stacks read lazily from a construct tree. */
+  private readonly loaders = new Map<StackInfo, () => void>();
+  private readonly loaded = new Set<StackInfo>();
   private readonly resourcesByLogicalId = new Map<StackInfo, Map<string, TemplateResource>>();
   private readonly stackDependencies = new Map<StackInfo, StackInfo[]>();
   private readonly exports = new Map<string, StackInfo>();
@@ -117,9 +129,49 @@ export class AppIndex {
   // Maps, not WeakMaps: an index lives for one run, and weak lookups cost several times more.
   private readonly machinery = new Map<TemplateResource, boolean>();
   private readonly memos = new Map<string, Map<StackInfo, unknown>>();
-  private resourcesByConstruct?: Map<CfnResource, TemplateResource>;
+  /** The constructs that carry acknowledgements (`Validations.of(c).acknowledge`), with their own entries. */
+  private readonly acknowledgements = new Map<IConstruct, Map<string, string>>();
 
   constructor(public readonly settings: IndexSettings) {}
+
+  /**
+   * The reason acknowledging `id` (e.g. `BIS::BIS-SF1`) on the construct or its closest
+   * acknowledging ancestor, as CDK reads it; undefined when none does.
+   */
+  public acknowledgement(construct: IConstruct, id: string): string | undefined {
+    // Most apps acknowledge little: a lookup climbs the scopes only while some construct has entries.
+    if (this.acknowledgements.size === 0) return undefined;
+    for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
+      const reason = this.acknowledgements.get(current)?.get(id);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
+  /** Record the acknowledgements a construct carries, if any (the one walk reads every construct once). */
+  public readAcknowledgements(construct: IConstruct): void {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      let own = this.acknowledgements.get(construct);
+      if (!own) {
+        own = new Map();
+        this.acknowledgements.set(construct, own);
+      }
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        if (!own.has(id)) own.set(id, String(reason));
+      }
+    }
+  }
+
+  /** Every resource of every stack, in stack order (reads every stack not yet read). */
+  public get resources(): readonly TemplateResource[] {
+    return this.stacks.flatMap((stack) => this.resourcesOf(stack));
+  }
+
+  /** The top-level stacks, each with its nested stacks: the units CloudFormation deploys. */
+  public get deploymentUnits(): StackInfo[] {
+    return this.stacks.filter((stack) => stack.deploymentUnit === stack);
+  }
 
   public addStack(stack: StackInfo): void {
     this.stacks.push(stack);
@@ -127,8 +179,24 @@ export class AppIndex {
   }
 
   public addResource(resource: TemplateResource): void {
-    this.resources.push(resource);
     this.resourcesByStack.get(resource.stack)?.push(resource);
+  }
+
+  /**
+   * Forget what was read for a deployment unit's stacks, and what was derived from it. A stack
+   * read lazily is read again if a rule asks for it later; a stack added directly (a template
+   * scan) is kept, since it cannot be read again.
+   */
+  public release(unit: StackInfo): void {
+    for (const stack of this.deploymentUnitStacks(unit)) {
+      if (!this.loaders.has(stack) || !this.loaded.has(stack)) continue;
+      for (const resource of this.resourcesByStack.get(stack) ?? []) this.machinery.delete(resource);
+      this.resourcesByStack.set(stack, []);
+      this.loaded.delete(stack);
+      this.resourcesByLogicalId.delete(stack);
+      this.anchors.delete(stack);
+      for (const byStack of this.memos.values()) byStack.delete(stack);
+    }
   }
 
   /**
@@ -140,6 +208,7 @@ export class AppIndex {
     stack: StackInfo,
     template: TemplateObject,
     constructs: readonly LinkableConstruct[],
+    options: { exports: boolean } = { exports: true },
   ): void {
     const resources = Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(
       (entry): entry is [string, TemplateObject] => isObject(entry[1]),
@@ -151,6 +220,7 @@ export class AppIndex {
       const path = linked?.path ?? `${stack.path}#${logicalId}`;
       this.addResource(new JsonResource(logicalId, entry, stack, path, linked?.construct));
     }
+    if (!options.exports) return;
     const outputs = isObject(template.Outputs) ? template.Outputs : {};
     for (const output of Object.values(outputs)) {
       const exportName = isObject(output) && isObject(output.Export) ? output.Export.Name : undefined;
@@ -171,6 +241,11 @@ export class AppIndex {
   }
 
   public resourcesOf(stack: StackInfo): readonly TemplateResource[] {
+    const load = this.loaders.get(stack);
+    if (load && !this.loaded.has(stack)) {
+      this.loaded.add(stack);
+      load();
+    }
     return this.resourcesByStack.get(stack) ?? [];
   }
 
@@ -196,12 +271,16 @@ export class AppIndex {
 
   /** The resource rendered from, or linked to, a construct. */
   public resourceOfConstruct(construct: CfnResource): TemplateResource | undefined {
-    this.resourcesByConstruct ??= new Map(
-      this.resources.flatMap((resource) =>
-        resource.construct ? [[resource.construct, resource] as const] : [],
-      ),
-    );
-    return this.resourcesByConstruct.get(construct);
+    const stackPath = Stack.of(construct).node.path;
+    const stack = this.stacks.find((candidate) => candidate.path === stackPath);
+    if (!stack) return undefined;
+    return this.memo('resources-by-construct', stack, () => {
+      const byConstruct = new Map<CfnResource, TemplateResource>();
+      for (const resource of this.resourcesOf(stack)) {
+        if (resource.construct) byConstruct.set(resource.construct, resource);
+      }
+      return byConstruct;
+    }).get(construct);
   }
 
   /** The resource a `{ Ref }` or `{ 'Fn::GetAtt' }` value points to, in the same template. */

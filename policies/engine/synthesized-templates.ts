@@ -15,14 +15,12 @@ import { isObject, type TemplateObject } from './template-resource';
 export function synthesizedTemplates(options: {
   fresh: boolean;
 }): (stack: Stack) => TemplateObject | undefined {
-  const cache = new Map<string, TemplateObject | undefined>();
+  // No cache: each template is read once per run and released after its unit is checked.
   return (stack) => {
     if (!options.fresh && !hasSynthesized(stack)) return undefined;
     const stage = Stage.of(stack);
     if (!stage) return undefined;
-    const file = join(stage.outdir, stack.templateFile);
-    if (!cache.has(file)) cache.set(file, readTemplate(file));
-    return cache.get(file);
+    return readTemplate(join(stage.outdir, stack.templateFile));
   };
 }
 
