@@ -65,8 +65,13 @@ function countResources(root: IConstruct): number {
   return count;
 }
 
-function time(action: () => void): number {
+/**
+ * Time one action on a settled heap: a full GC, then a pause so that V8's concurrent sweeping of
+ * the previous (possibly 10k-resource) heap is over and does not land on whichever pack runs next.
+ */
+async function time(action: () => void): Promise<number> {
   global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const start = process.hrtime.bigint();
   action();
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -79,86 +84,97 @@ const samples = new Map<number, Record<Measure, number[]>>();
 const resourceCounts = new Map<number, number>();
 const workdir = mkdtempSync(join(tmpdir(), 'bench-pack-'));
 
-for (let repeat = 0; repeat < REPEATS; repeat++) {
-  for (const size of SIZES) {
-    const record = samples.get(size) ?? {
-      construct: [],
-      synth: [],
-      bis: [],
-      serverless: [],
-      awsSolutions: [],
-    };
-    samples.set(size, record);
-    const outdir = join(workdir, `${size}-${repeat}`);
-    mkdirSync(outdir);
-    let app!: App;
-    record.construct.push(time(() => (app = buildApp(size, outdir))));
-    record.synth.push(time(() => app.synth()));
-    resourceCounts.set(size, countResources(app));
-    // Rotate the order of the packs so no pack always runs on a warmer (or colder) heap.
-    const packs: [Measure, () => void][] = [
-      ['bis', () => new BisChecks().validateScope(app)],
-      ['serverless', () => new ServerlessChecks().validateScope(app)],
-      ['awsSolutions', () => new AwsSolutionsChecks().validateScope(app)],
-    ];
-    for (let i = 0; i < packs.length; i++) {
-      const [measure, run] = packs[(i + repeat) % packs.length];
-      record[measure].push(time(run));
+async function measure(): Promise<void> {
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    for (const size of SIZES) {
+      const record = samples.get(size) ?? {
+        construct: [],
+        synth: [],
+        bis: [],
+        serverless: [],
+        awsSolutions: [],
+      };
+      samples.set(size, record);
+      const outdir = join(workdir, `${size}-${repeat}`);
+      mkdirSync(outdir);
+      let app!: App;
+      record.construct.push(await time(() => (app = buildApp(size, outdir))));
+      record.synth.push(await time(() => app.synth()));
+      resourceCounts.set(size, countResources(app));
+      // Rotate the order of the packs so no pack always runs on a warmer (or colder) heap.
+      const packs: [Measure, () => void][] = [
+        ['bis', () => new BisChecks().validateScope(app)],
+        ['serverless', () => new ServerlessChecks().validateScope(app)],
+        ['awsSolutions', () => new AwsSolutionsChecks().validateScope(app)],
+      ];
+      for (let i = 0; i < packs.length; i++) {
+        const [measure, run] = packs[(i + repeat) % packs.length];
+        record[measure].push(await time(run));
+      }
+      rmSync(outdir, { recursive: true, force: true });
+      console.error(`repeat ${repeat + 1}/${REPEATS} size ${size}: done`);
     }
-    rmSync(outdir, { recursive: true, force: true });
-    console.error(`repeat ${repeat + 1}/${REPEATS} size ${size}: done`);
   }
+  rmSync(workdir, { recursive: true, force: true });
 }
-rmSync(workdir, { recursive: true, force: true });
 
-const rows = SIZES.map((size) => {
-  const record = samples.get(size)!;
-  const m = (measure: Measure) => median(record[measure]);
-  // Ratios are taken within each repeat (same app, same heap, minutes apart at most) and then the
-  // median: on a noisy machine that is steadier than a ratio of medians taken across repeats.
-  const ratio = (of: (i: number) => number, to: (i: number) => number) =>
-    median(record.bis.map((_, i) => of(i) / to(i)));
-  return {
-    size,
-    resources: resourceCounts.get(size)!,
-    construct: m('construct'),
-    synth: m('synth'),
-    bis: m('bis'),
-    serverless: m('serverless'),
-    awsSolutions: m('awsSolutions'),
-    bisOverServerless: ratio(
-      (i) => record.bis[i],
-      (i) => record.serverless[i],
-    ),
-    bisOverAppRun: ratio(
-      (i) => record.bis[i],
-      (i) => record.construct[i] + record.synth[i],
-    ),
-    bisOverSynth: ratio(
-      (i) => record.bis[i],
-      (i) => record.synth[i],
-    ),
-  };
-});
+function report(): void {
+  const rows = SIZES.map((size) => {
+    const record = samples.get(size)!;
+    const m = (measure: Measure) => median(record[measure]);
+    // Ratios are taken within each repeat (same app, same heap, minutes apart at most) and then the
+    // median: on a noisy machine that is steadier than a ratio of medians taken across repeats.
+    const ratio = (of: (i: number) => number, to: (i: number) => number) =>
+      median(record.bis.map((_, i) => of(i) / to(i)));
+    return {
+      size,
+      resources: resourceCounts.get(size)!,
+      construct: m('construct'),
+      synth: m('synth'),
+      bis: m('bis'),
+      serverless: m('serverless'),
+      awsSolutions: m('awsSolutions'),
+      bisOverServerless: ratio(
+        (i) => record.bis[i],
+        (i) => record.serverless[i],
+      ),
+      bisOverAppRun: ratio(
+        (i) => record.bis[i],
+        (i) => record.construct[i] + record.synth[i],
+      ),
+      bisOverSynth: ratio(
+        (i) => record.bis[i],
+        (i) => record.synth[i],
+      ),
+    };
+  });
 
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
-const lines = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}.`,
-  '',
-  '"App run" is construct + `app.synth()`, what `cdk synth` costs a user; "synth" is `app.synth()` alone. Times are medians; ratios are medians of the ratios within each repeat.',
-  '',
-  '| target size | CfnResources | construct | synth | app run | BisChecks | ServerlessChecks | AwsSolutionsChecks | BisChecks / Serverless | BisChecks / app run | BisChecks / synth |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.construct + r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${r.bisOverServerless.toFixed(2)} | ${(100 * r.bisOverAppRun).toFixed(1)} % | ${(100 * r.bisOverSynth).toFixed(1)} % |`,
-  ),
-];
-const smallest = samples.get(1000);
-const largest = samples.get(10000);
-if (smallest && largest) {
-  // Paired by repeat, like the other ratios: both sizes ran minutes apart in the same process.
-  const linearity = median(largest.bis.map((bis, i) => bis / smallest.bis[i]));
-  lines.push('', `BisChecks 10k/1k validation-time ratio: ${linearity.toFixed(2)} (target ≤ 12).`);
+  const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}.`,
+    '',
+    '"App run" is construct + `app.synth()`, what `cdk synth` costs a user; "synth" is `app.synth()` alone. Times are medians; ratios are medians of the ratios within each repeat.',
+    '',
+    '| target size | CfnResources | construct | synth | app run | BisChecks | ServerlessChecks | AwsSolutionsChecks | BisChecks / Serverless | BisChecks / app run | BisChecks / synth |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.construct + r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${r.bisOverServerless.toFixed(2)} | ${(100 * r.bisOverAppRun).toFixed(1)} % | ${(100 * r.bisOverSynth).toFixed(1)} % |`,
+    ),
+  ];
+  const smallest = samples.get(1000);
+  const largest = samples.get(10000);
+  if (smallest && largest) {
+    // Paired by repeat, like the other ratios: both sizes ran minutes apart in the same process.
+    const linearity = median(largest.bis.map((bis, i) => bis / smallest.bis[i]));
+    lines.push('', `BisChecks 10k/1k validation-time ratio: ${linearity.toFixed(2)} (target ≤ 12).`);
+  }
+  console.log(lines.join('\n'));
 }
-console.log(lines.join('\n'));
+
+measure()
+  .then(report)
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
