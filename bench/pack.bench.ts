@@ -162,6 +162,13 @@ function report(): void {
         `| ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.construct + r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${r.bisOverServerless.toFixed(2)} | ${(100 * r.bisOverAppRun).toFixed(1)} % | ${(100 * r.bisOverSynth).toFixed(1)} % |`,
     ),
   ];
+  // Every per-repeat ratio, so that a reader sees the spread behind each median.
+  lines.push('', 'BisChecks / ServerlessChecks in each repeat:');
+  for (const size of SIZES) {
+    const record = samples.get(size)!;
+    const ratios = record.bis.map((bis, i) => (bis / record.serverless[i]).toFixed(2));
+    lines.push(`- ${size}: ${ratios.join(', ')}`);
+  }
   const smallest = samples.get(1000);
   const largest = samples.get(10000);
   if (smallest && largest) {

@@ -240,7 +240,11 @@ export class BisChecks extends NagPack {
     findings: readonly BisFinding[],
     options: { includeAcknowledged: boolean },
   ): PolicyValidationPluginReport {
-    const violations = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    type Violation = PolicyViolation & { violatingResources: PolicyViolatingResource[] };
+    const violations: Violation[] = [];
+    // Grouped by rule, level and message without building a key string per finding: messages are
+    // often shared strings, whose hash V8 computes once.
+    const grouped = new Map<BisRule, Map<Level, Map<string, Violation>>>();
     // A rule's fix text and metadata are the same for all its findings: built once per rule.
     const described = new Map<BisRule, { fix: string; ruleMetadata: Record<string, string> }>();
     const describe = (rule: BisRule) => {
@@ -261,8 +265,11 @@ export class BisChecks extends NagPack {
     };
     for (const finding of findings) {
       if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
-      const key = `${finding.rule.id}\u0000${finding.level}\u0000${finding.message}`;
-      let violation = violations.get(key);
+      let byLevel = grouped.get(finding.rule);
+      if (!byLevel) grouped.set(finding.rule, (byLevel = new Map()));
+      let byMessage = byLevel.get(finding.level);
+      if (!byMessage) byLevel.set(finding.level, (byMessage = new Map()));
+      let violation = byMessage.get(finding.message);
       if (!violation) {
         const { fix, ruleMetadata } = describe(finding.rule);
         violation = {
@@ -277,7 +284,8 @@ export class BisChecks extends NagPack {
               : ruleMetadata,
           violatingResources: [],
         };
-        violations.set(key, violation);
+        byMessage.set(finding.message, violation);
+        violations.push(violation);
       }
       violation.violatingResources.push({
         constructPath: finding.resource.path,
@@ -287,7 +295,7 @@ export class BisChecks extends NagPack {
     const failing = findings.some(
       (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
     );
-    return { success: !failing, violations: [...violations.values()], pluginVersion: this.version };
+    return { success: !failing, violations, pluginVersion: this.version };
   }
 }
 
