@@ -2,7 +2,14 @@ import { RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataLakeContract, DataLakeStack, ZONES } from '../../../lib/data-lake';
-import { arnInStack, keyArnOf, lakeApp, synthLake } from './lake-fixture';
+import {
+  arnInStack,
+  GLUE_READ_ACTIONS,
+  keyArnOf,
+  lakeApp,
+  synthLake,
+  VIA_S3_IN_STACK_REGION,
+} from './lake-fixture';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -28,19 +35,6 @@ function statementsOf(stack: Stack, role: iam.Role): Statement[] {
   expect(policies).toHaveLength(1);
   return policies[0].Properties.PolicyDocument.Statement as Statement[];
 }
-
-const GLUE_READ = [
-  'glue:GetDatabase',
-  'glue:GetDatabases',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-];
-
-const VIA_S3 = {
-  StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-};
 
 describe('the lake catalog', () => {
   const lake = synthLake();
@@ -193,11 +187,11 @@ describe('DataLake.grantQuery', () => {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [stack.getLogicalId(stack.lake.key.node.defaultChild as never), 'Arn'] },
-        Condition: VIA_S3,
+        Condition: VIA_S3_IN_STACK_REGION,
       },
       {
         Effect: 'Allow',
-        Action: GLUE_READ,
+        Action: GLUE_READ_ACTIONS,
         Resource: [
           arnInStack('glue', ':catalog'),
           ...databases.map((database) => arnInStack('glue', `:database/${database}`)),

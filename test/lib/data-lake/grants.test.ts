@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataLakeStack, KINDS, type Kind, type Zone } from '../../../lib/data-lake';
-import { lakeApp } from './lake-fixture';
+import { arnInStack, GLUE_READ_ACTIONS, lakeApp, VIA_S3_IN_STACK_REGION } from './lake-fixture';
 
 type Statement = {
   Effect: string;
@@ -50,37 +50,6 @@ function granted(give: (stack: DataLakeStack, role: iam.Role) => iam.Grant, regi
   return { stack, role, grant, statements, bucketArn, objectArn, keyArn: getAtt(stack.lake.key) };
 }
 
-/** A Glue ARN in the stack's partition, region and account, as the template writes it. */
-function glueArn(resource: string): unknown {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':glue:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        `:${resource}`,
-      ],
-    ],
-  };
-}
-
-const GLUE_READ = [
-  'glue:GetDatabase',
-  'glue:GetDatabases',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-];
-
-const VIA_S3_IN_STACK_REGION = {
-  StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
-};
-
 /** Every resource of every statement, flattened. */
 function resources(statements: Statement[]): unknown[] {
   return statements.flatMap((statement) =>
@@ -115,11 +84,11 @@ describe('DataLake.grantRead', () => {
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: lake.keyArn, Condition: VIA_S3_IN_STACK_REGION },
       {
         Effect: 'Allow',
-        Action: GLUE_READ,
+        Action: GLUE_READ_ACTIONS,
         Resource: [
-          glueArn('catalog'),
-          glueArn('database/enterprise_curated'),
-          glueArn('table/enterprise_curated/*'),
+          arnInStack('glue', ':catalog'),
+          arnInStack('glue', ':database/enterprise_curated'),
+          arnInStack('glue', ':table/enterprise_curated/*'),
         ],
       },
     ]);

@@ -75,3 +75,18 @@ export function arnInStack(service: string, ...tail: unknown[]): unknown {
     ],
   };
 }
+
+/** The Glue reads every grant that reaches the catalog gives (`grantRead` of a tabular kind, `grantQuery`). */
+export const GLUE_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+];
+
+/** The condition that makes the lake key usable only through S3 in the stack's Region. */
+export const VIA_S3_IN_STACK_REGION = {
+  StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+};
