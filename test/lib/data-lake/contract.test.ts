@@ -11,7 +11,7 @@ import {
   KINDS,
   ZONES,
 } from '../../../lib/data-lake';
-import { arnInStack, lakeApp, synthLake } from './lake-fixture';
+import { arnInStack, GLUE_READ_ACTIONS, lakeApp, synthLake, VIA_S3_IN_STACK_REGION } from './lake-fixture';
 
 /** An application stack whose function reads curated/structured through the contract. */
 function contractReader(app: App, id = 'Orders'): { stack: Stack; fn: lambda.Function } {
@@ -119,22 +119,11 @@ describe('DataLakeContract.fromLakeName', () => {
         Effect: 'Allow',
         Action: 'kms:Decrypt',
         Resource: { Ref: parameterFor(stack, 'key-arn') },
-        Condition: {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          },
-        },
+        Condition: VIA_S3_IN_STACK_REGION,
       },
       {
         Effect: 'Allow',
-        Action: [
-          'glue:GetDatabase',
-          'glue:GetDatabases',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:GetPartition',
-          'glue:GetPartitions',
-        ],
+        Action: GLUE_READ_ACTIONS,
         Resource: [
           arnInStack('glue', ':catalog'),
           arnInStack('glue', ':database/', { Ref: parameterFor(stack, 'glue/curated/database-name') }),

@@ -10,7 +10,7 @@ import {
   LakeCrawler,
   type LakeCrawlerOptions,
 } from '../../../lib/data-lake';
-import { arnInStack, lakeApp } from './lake-fixture';
+import { arnInStack, lakeApp, VIA_S3_IN_STACK_REGION } from './lake-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 type Statement = {
@@ -190,11 +190,7 @@ describe('one crawler', () => {
         Effect: 'Allow',
         Action: 'kms:Decrypt',
         Resource: { 'Fn::GetAtt': [lake.idOf(lake.stack.lake.key), 'Arn'] },
-        Condition: {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          },
-        },
+        Condition: VIA_S3_IN_STACK_REGION,
       },
       {
         Effect: 'Allow',
