@@ -10,7 +10,8 @@ import type { IConstruct } from 'constructs';
 import { AppIndex, DEFAULT_INDEX_SETTINGS, type IndexSettings } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
 import { PACKAGE_VERSION } from './package-version';
-import { isObject, type TemplateObject, type TemplateResource } from './engine/template-resource';
+import { type TemplateResource } from './engine/template-resource';
+import { isObject, type TemplateObject } from './engine/template-values';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
 

@@ -15,6 +15,17 @@ export const FAMILIES = {
 
 export type Family = keyof typeof FAMILIES;
 
+/** The CTO's words each family enforces, quoted in English: every rule of the family cites them. */
+export const DIKTATS: Readonly<Record<Family, string>> = {
+  BA: "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
+  SF: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
+  DI: 'Take back control of your data in data spaces independent of all applications.',
+  TR: 'Encrypt with a key owned by the enterprise; security above private data centres.',
+  CO: 'About 10 € per user per month; infrastructure is a cost centre.',
+  PO: 'Two providers among the three leaders; independence keeps the flexibility to adopt new infrastructure.',
+  AV: 'Availability above 99.99 %; invisible infrastructure.',
+};
+
 /** How a finding is reported. Only `error` fails synth (and `warning` with `failOn: 'warning'`). */
 export type Level = 'error' | 'warning' | 'info';
 export const LEVELS: readonly Level[] = ['error', 'warning', 'info'];
@@ -54,8 +65,6 @@ export interface RuleMetadata {
   readonly id: string;
   /** One line, phrased as the expectation ("Buckets are versioned"). */
   readonly title: string;
-  /** The CTO's words the rule enforces, quoted in English. */
-  readonly diktat: string;
   /** Why breaking the rule matters. */
   readonly rationale: string;
   /** How to fix a finding, concretely. */
@@ -71,6 +80,8 @@ export interface BisRule extends RuleMetadata {
   /** The rule file's name, e.g. `NoPublicIngress`. */
   readonly name: string;
   readonly family: Family;
+  /** The family's diktat (`DIKTATS`), the CTO's words the rule enforces. */
+  readonly diktat: string;
   readonly check: RuleCheck;
 }
 
@@ -88,5 +99,6 @@ export function defineRule(file: string, metadata: RuleMetadata, check: RuleChec
   if (metadata.resourceTypes.length === 0) {
     throw new Error(`Rule ${metadata.id}: resourceTypes is empty, so it would never run.`);
   }
-  return { ...metadata, name: parse(file).name, family: match[1] as Family, check };
+  const family = match[1] as Family;
+  return { ...metadata, name: parse(file).name, family, diktat: DIKTATS[family], check };
 }

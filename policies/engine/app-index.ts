@@ -2,15 +2,8 @@ import { CfnOutput, CfnResource, NestedStack, Stack, Validations } from 'aws-cdk
 import type { IConstruct } from 'constructs';
 import { BisRole } from '../../lib/roles';
 import { isCdkMachinery } from './cdk-machinery';
-import {
-  ConstructResource,
-  isObject,
-  JsonResource,
-  type StackInfo,
-  type TemplateObject,
-  type TemplateResource,
-} from './template-resource';
-import { referencedLogicalId } from './template-values';
+import { ConstructResource, JsonResource, type StackInfo, type TemplateResource } from './template-resource';
+import { isObject, referencedLogicalId, type TemplateObject } from './template-values';
 
 /** Settings that rules read through the index. */
 export interface IndexSettings {

@@ -1,7 +1,7 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { isObject, type TemplateObject } from './template-resource';
+import { isObject, type TemplateObject } from './template-values';
 
 /**
  * Where BisChecks finds the templates CDK synthesized, so that rules read CDK's own resolved

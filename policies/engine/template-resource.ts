@@ -1,10 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { BisRoleName } from '../../lib/roles';
-
-/** A JSON value as it appears in a synthesized template: literals, or intrinsic objects. */
-export type TemplateValue =
-  string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
-export type TemplateObject = { [key: string]: TemplateValue };
+import { isObject, literalString, type TemplateObject } from './template-values';
 
 /** One stack (or nested stack, or scanned template) as rules see it. */
 export interface StackInfo {
@@ -66,11 +62,11 @@ export class ConstructResource implements TemplateResource {
   }
 
   public get deletionPolicy(): string | undefined {
-    return asOptionalString(this.render().DeletionPolicy);
+    return literalString(this.render().DeletionPolicy);
   }
 
   public get updateReplacePolicy(): string | undefined {
-    return asOptionalString(this.render().UpdateReplacePolicy);
+    return literalString(this.render().UpdateReplacePolicy);
   }
 
   public get metadata(): TemplateObject {
@@ -78,7 +74,7 @@ export class ConstructResource implements TemplateResource {
   }
 
   public get condition(): string | undefined {
-    return asOptionalString(this.render().Condition);
+    return literalString(this.render().Condition);
   }
 
   private render(): TemplateObject {
@@ -106,9 +102,9 @@ export class JsonResource implements TemplateResource {
     this.type = typeof entry.Type === 'string' ? entry.Type : '';
     this.properties = isObject(entry.Properties) ? entry.Properties : {};
     this.metadata = isObject(entry.Metadata) ? entry.Metadata : {};
-    this.deletionPolicy = asOptionalString(entry.DeletionPolicy);
-    this.updateReplacePolicy = asOptionalString(entry.UpdateReplacePolicy);
-    this.condition = asOptionalString(entry.Condition);
+    this.deletionPolicy = literalString(entry.DeletionPolicy);
+    this.updateReplacePolicy = literalString(entry.UpdateReplacePolicy);
+    this.condition = literalString(entry.Condition);
   }
 }
 
@@ -143,12 +139,4 @@ function renderConstruct(construct: CfnResource): TemplateObject {
     Metadata: (stack.resolve(options.metadata) ?? {}) as TemplateObject,
     Condition: options.condition ? (stack.resolve(options.condition.logicalId) as string) : null,
   };
-}
-
-export function isObject(value: unknown): value is TemplateObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asOptionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

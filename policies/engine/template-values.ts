@@ -1,9 +1,17 @@
-import { isObject, type TemplateObject, type TemplateValue } from './template-resource';
-
 /*
  * Reading template values that may be intrinsics. Every helper answers for any input (never
  * throws) and says "unknown" rather than guessing when a value is computed at deploy time.
  */
+
+/** A JSON value as it appears in a synthesized template: literals, or intrinsic objects. */
+export type TemplateValue =
+  string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateObject = { [key: string]: TemplateValue };
+
+/** A JSON object: not null, not a list. */
+export function isObject(value: unknown): value is TemplateObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 const INTRINSIC_KEYS = new Set([
   'Ref',
@@ -105,19 +113,6 @@ export function referencedLogicalId(value: unknown): string | undefined {
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
   if (typeof getAtt === 'string') return getAtt.split('.')[0];
   return undefined;
-}
-
-/** Every `Fn::ImportValue` argument found anywhere inside a value. */
-export function importedValues(value: unknown, found: TemplateValue[] = []): TemplateValue[] {
-  if (Array.isArray(value)) {
-    for (const item of value) importedValues(item, found);
-  } else if (isObject(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (key === 'Fn::ImportValue') found.push(inner);
-      else importedValues(inner, found);
-    }
-  }
-  return found;
 }
 
 /** Every logical ID referenced (Ref, GetAtt, Sub `${X}` / `${X.attr}`) anywhere inside a value. */

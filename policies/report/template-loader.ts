@@ -15,8 +15,13 @@ import {
   type CollectionTag,
 } from 'yaml';
 import { BIS_ROLE_TAG, BIS_ROLES, DEFAULT_BIS_ROLE, isBisRoleName, type BisRoleName } from '../../lib/roles';
-import { isObject, type TemplateObject, type TemplateValue } from '../engine/template-resource';
-import { isIntrinsic, tagValue } from '../engine/template-values';
+import {
+  isIntrinsic,
+  isObject,
+  tagValue,
+  type TemplateObject,
+  type TemplateValue,
+} from '../engine/template-values';
 
 /*
  * Reading CloudFormation and SAM templates for `cdk-bis scan`: finding them on disk, parsing JSON

@@ -9,7 +9,8 @@ import {
   type BisFinding,
 } from '../bis-checks';
 import { AppIndex } from '../engine/app-index';
-import { isObject, type StackInfo } from '../engine/template-resource';
+import { type StackInfo } from '../engine/template-resource';
+import { isObject } from '../engine/template-values';
 import { ALL_RULES } from '../rules';
 import type { FindingsReport, ReportFinding, ReportRule } from './model';
 import { defaultHelpBaseUri } from './validation-report';

@@ -1,6 +1,7 @@
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type StackInfo, type TemplateResource } from '../../engine/template-resource';
+import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
+  isObject,
   listAt,
   literalString,
   presenceAt,
@@ -45,7 +46,6 @@ export default defineRule(
   {
     id: 'BIS-AV1',
     title: 'Asynchronously invoked functions have an on-failure destination',
-    diktat: 'Availability above 99.99 %; invisible infrastructure.',
     rationale:
       'S3, SNS, EventBridge and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows.',
     fix: 'Give the function an on-failure destination: `onFailure: new destinations.SqsDestination(queue)` on lambda.Function (an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure.Destination`), or a dead-letter queue: `deadLetterQueueEnabled: true` / `deadLetterQueue` (`DeadLetterConfig.TargetArn`). In SAM: `EventInvokeConfig.DestinationConfig.OnFailure` or `DeadLetterQueue`.',

@@ -6,7 +6,6 @@ export default defineRule(
   {
     id: 'BIS-AV2',
     title: 'Data-platform buckets are versioned',
-    diktat: 'Availability above 99.99 %; invisible infrastructure.',
     rationale:
       'Without versioning, an overwrite or a delete in the lake is final: no application bug, ransomware or operator error can be rolled back.',
     fix: "Enable versioning: `versioned: true` on s3.Bucket, or `VersioningConfiguration: { Status: 'Enabled' }`.",

@@ -1,6 +1,7 @@
-import { isObject, type TemplateResource } from '../../engine/template-resource';
+import { type TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
+  isObject,
   literalBoolean,
   literalString,
   possibleValues,
@@ -13,7 +14,6 @@ export default defineRule(
   {
     id: 'BIS-AV3',
     title: 'Data-platform tables have point-in-time recovery',
-    diktat: 'Availability above 99.99 %; invisible infrastructure.',
     rationale:
       'Without point-in-time recovery a bad deployment, a buggy batch or a mistaken delete in a lake table can only be undone from a manual backup, if one exists; with it the table can be restored to any second of the last 35 days.',
     fix: 'Enable PITR: `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }` on dynamodb.Table or on each replica of dynamodb.TableV2 (the deprecated `pointInTimeRecovery: true` renders the same), i.e. `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true` on AWS::DynamoDB::Table and on every `Replicas[]` entry of AWS::DynamoDB::GlobalTable. A SAM SimpleTable cannot enable it: use AWS::DynamoDB::Table.',

@@ -8,7 +8,6 @@ export default defineRule(
   {
     id: 'BIS-AV4',
     title: 'Queues have a dead-letter queue',
-    diktat: 'Availability above 99.99 %; invisible infrastructure.',
     rationale:
       'A message that always fails is retried until it expires and is then lost; a dead-letter queue keeps it for inspection and replay.',
     fix: 'Give the queue a dead-letter queue: `deadLetterQueue: { queue: dlq, maxReceiveCount: 5 }` on sqs.Queue (`RedrivePolicy: { deadLetterTargetArn, maxReceiveCount }`).',

@@ -1,5 +1,4 @@
-import { isObject } from '../../engine/template-resource';
-import { isIntrinsic, literalString, possibleValues, valueAt } from '../../engine/template-values';
+import { isIntrinsic, isObject, literalString, possibleValues, valueAt } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
 
 /** TLS_1_2 and the enhanced policies (SecurityPolicy_TLS13_*, SecurityPolicy_TLS12_*) refuse TLS 1.0 and 1.1. */
@@ -16,8 +15,6 @@ export default defineRule(
   {
     id: 'BIS-BA4',
     title: 'API custom domains refuse TLS below 1.2',
-    diktat:
-      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
     rationale:
       'An API custom domain on the TLS_1_0 policy still accepts TLS 1.0 and 1.1, deprecated since 2021 (RFC 8996) and exposed to downgrade attacks; every current browser speaks TLS 1.2, so nothing legitimate needs the older versions.',
     fix:

@@ -1,8 +1,8 @@
 import type { AppIndex } from '../../engine/app-index';
 import type { TemplateResource } from '../../engine/template-resource';
-import { isObject } from '../../engine/template-resource';
 import {
   isIntrinsic,
+  isObject,
   literalString,
   possibleValues,
   stringList,
@@ -22,8 +22,6 @@ export default defineRule(
   {
     id: 'BIS-BA1',
     title: 'Application stacks have an HTTPS browser entry point',
-    diktat:
-      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
     rationale:
       'An application deployment with no HTTPS web entry point can only be used through a thick client, a VPN or a terminal: it cannot be used from a Chromebook, and its users depend on software the enterprise must install and patch on every device.',
     fix:

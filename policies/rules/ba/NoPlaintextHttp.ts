@@ -1,6 +1,11 @@
-import type { TemplateValue } from '../../engine/template-resource';
-import { isObject } from '../../engine/template-resource';
-import { literalNumber, literalString, possibleValues, valueAt } from '../../engine/template-values';
+import {
+  isObject,
+  literalNumber,
+  literalString,
+  possibleValues,
+  type TemplateValue,
+  valueAt,
+} from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
 
 export default defineRule(
@@ -8,8 +13,6 @@ export default defineRule(
   {
     id: 'BIS-BA3',
     title: 'Browsers reach applications over HTTPS only',
-    diktat:
-      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
     rationale:
       'A browser entry point that answers in plain HTTP, or accepts TLS below 1.2, lets anyone on the path (public Wi-Fi, a compromised router) read and alter sessions, cookies and data. Browsers flag such pages as not secure.',
     fix:

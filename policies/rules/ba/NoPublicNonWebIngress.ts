@@ -1,11 +1,12 @@
 import type { AppIndex } from '../../engine/app-index';
-import type { TemplateObject, TemplateResource } from '../../engine/template-resource';
-import { isObject } from '../../engine/template-resource';
+import { type TemplateResource } from '../../engine/template-resource';
 import {
+  isObject,
   literalNumber,
   literalString,
   possibleValues,
   referencedLogicalId,
+  type TemplateObject,
 } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
 
@@ -51,8 +52,6 @@ export default defineRule(
   {
     id: 'BIS-BA2',
     title: 'Nothing but web ports is open to the internet',
-    diktat:
-      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
     rationale:
       'A browser needs only HTTPS (443) and the HTTP redirect (80). Any other port open to 0.0.0.0/0 or ::/0 (SSH, RDP, VNC, databases, all traffic, ICMP) serves a thick client or an administrator, and is the first thing internet scanners find and brute-force.',
     fix:

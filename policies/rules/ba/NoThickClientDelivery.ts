@@ -16,8 +16,6 @@ export default defineRule(
   {
     id: 'BIS-BA5',
     title: 'Applications are not delivered as virtual desktops or streamed thick clients',
-    diktat:
-      "An application that is not reachable from a browser has no place in the enterprise. If it can't be used from a Chromebook, it is forbidden.",
     rationale:
       'WorkSpaces and AppStream keep a desktop application alive by streaming it: the enterprise still pays for, patches and licenses the thick client, per user and per hour, instead of delivering the application as a web page.',
     fix:

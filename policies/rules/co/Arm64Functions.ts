@@ -9,7 +9,6 @@ export default defineRule(
   {
     id: 'BIS-CO8',
     title: 'Functions run on arm64',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale: `Lambda bills arm64 (Graviton) duration about ${SAVING}% cheaper per GB-second than x86_64 ($${LAMBDA_GB_SECOND_USD.arm64} vs $${LAMBDA_GB_SECOND_USD.x86_64} in us-east-1), usually with equal or better performance; Node.js and Python code runs unchanged. x86_64 is the default.`,
     fix: "Set `architecture: lambda.Architecture.ARM_64` on lambda.Function (and build native dependencies for arm64), or `Architectures: ['arm64']` on AWS::Lambda::Function / AWS::Serverless::Function.",
     level: 'warning',

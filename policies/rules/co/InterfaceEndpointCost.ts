@@ -10,7 +10,6 @@ export default defineRule(
   {
     id: 'BIS-CO3',
     title: 'Interface VPC endpoints are counted',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'An interface endpoint is billed every hour in every Availability Zone it is placed in, used or not; a handful of services times three AZs times every environment adds up. Gateway endpoints for S3 and DynamoDB cost nothing.',
     fix: 'Prefer gateway endpoints for S3 and DynamoDB (`vpc.addGatewayEndpoint`, VpcEndpointType Gateway), keep Lambda functions that only call AWS APIs out of the VPC, place interface endpoints in fewer subnets (`subnets` on ec2.InterfaceVpcEndpoint, SubnetIds), or share them from one infrastructure VPC.',

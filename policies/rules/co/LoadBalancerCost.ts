@@ -17,7 +17,6 @@ export default defineRule(
   {
     id: 'BIS-CO4',
     title: 'Load balancers are avoided in front of serverless',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'A load balancer is billed every hour it exists, plus capacity units, even when no request arrives; an idle environment still pays it. Request-priced entry points cost nothing at rest.',
     fix: 'Put serverless back ends behind an API Gateway HTTP API (`apigwv2.HttpApi`, AWS::ApiGatewayV2::Api), a Lambda Function URL (`fn.addFunctionUrl()`, AWS::Lambda::Url) or CloudFront (`cloudfront.Distribution`) instead of elbv2.ApplicationLoadBalancer / NetworkLoadBalancer (AWS::ElasticLoadBalancingV2::LoadBalancer) or a classic AWS::ElasticLoadBalancing::LoadBalancer.',

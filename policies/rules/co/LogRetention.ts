@@ -1,8 +1,9 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type StackInfo, type TemplateResource } from '../../engine/template-resource';
+import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
+  isObject,
   literalString,
   mayBeAbsent,
   possibleValues,
@@ -17,7 +18,6 @@ export default defineRule(
   {
     id: 'BIS-CO1',
     title: 'Logs have a retention period',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'CloudWatch Logs keeps a log group without retention forever and bills its storage every month ($0.03/GB in us-east-1), so the cost of logs grows without end. A Lambda function without a log group of its own writes to `/aws/lambda/<name>`, which Lambda creates on first invocation with no retention.',
     fix: 'Give every log group a retention: `retention: logs.RetentionDays.ONE_MONTH` on logs.LogGroup (not `RetentionDays.INFINITE`), or `RetentionInDays` on AWS::Logs::LogGroup. For a function, pass `logGroup: new logs.LogGroup(this, "Logs", { retention })` (LoggingConfig.LogGroup), or declare an AWS::Logs::LogGroup named `/aws/lambda/${Fn}` with RetentionInDays.',

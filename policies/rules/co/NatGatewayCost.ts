@@ -7,7 +7,6 @@ export default defineRule(
   {
     id: 'BIS-CO2',
     title: 'NAT gateways are avoided',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'A NAT gateway is billed every hour it exists, traffic or not (one per AZ in a default CDK VPC), and every GB through it pays a processing charge on top of data transfer. Serverless functions rarely need one.',
     fix: 'Reach AWS services through VPC endpoints (free gateway endpoints for S3 and DynamoDB: `vpc.addGatewayEndpoint`), use IPv6 with an egress-only internet gateway, or keep Lambda functions out of the VPC; with ec2.Vpc set `natGateways: 0` (no AWS::EC2::NatGateway).',

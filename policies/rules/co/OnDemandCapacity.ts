@@ -15,7 +15,6 @@ export default defineRule(
   {
     id: 'BIS-CO6',
     title: 'DynamoDB tables use on-demand capacity',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       "Provisioned capacity is billed every hour whether it is used or not, and it throttles when traffic exceeds it; on-demand (PAY_PER_REQUEST) costs nothing when idle and follows the load. CloudFormation defaults to PROVISIONED, and so does CDK's dynamodb.Table (5 RCU / 5 WCU).",
     fix: 'Use on-demand capacity: `billingMode: dynamodb.BillingMode.PAY_PER_REQUEST` on dynamodb.Table (dynamodb.TableV2 is on-demand by default), `BillingMode: PAY_PER_REQUEST` on AWS::DynamoDB::Table and AWS::DynamoDB::GlobalTable, and no ProvisionedThroughput on AWS::Serverless::SimpleTable.',

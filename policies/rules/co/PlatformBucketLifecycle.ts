@@ -9,7 +9,6 @@ export default defineRule(
   {
     id: 'BIS-CO7',
     title: 'Data-platform buckets have lifecycle rules',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'A data lake only grows: without lifecycle rules every object, every noncurrent version and every abandoned multipart upload stays in S3 Standard forever. Transitions to cheaper storage classes and expirations keep its cost proportional to the data that is actually used.',
     fix: "Add enabled lifecycle rules: `lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(0) }], noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }]` on s3.Bucket, or `LifecycleConfiguration.Rules` with `Status: 'Enabled'` on AWS::S3::Bucket.",

@@ -17,7 +17,6 @@ export default defineRule(
   {
     id: 'BIS-CO5',
     title: 'Provisioned concurrency is counted',
-    diktat: 'About 10 € per user per month; infrastructure is a cost centre.',
     rationale:
       'Provisioned concurrency keeps execution environments warm and bills every GB of them every second, invoked or not: it turns a pay-per-use function into an always-on one, and the free tier does not apply.',
     fix: 'Remove provisioned concurrency (`provisionedConcurrentExecutions` on lambda.Alias / lambda.Version, ProvisionedConcurrencyConfig on AWS::Lambda::Alias, AWS::Lambda::Version or AWS::Serverless::Function), or scale it on a schedule with Application Auto Scaling for busy hours only; shorten cold starts with SnapStart, arm64 and smaller bundles instead.',

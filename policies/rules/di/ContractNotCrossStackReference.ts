@@ -6,7 +6,6 @@ export default defineRule(
   {
     id: 'BIS-DI3',
     title: 'Applications reach the data platform through its contract, not cross-stack references',
-    diktat: 'Take back control of your data in data spaces independent of all applications.',
     rationale:
       'A CDK strong reference (`lakeStack.bucket.bucketName` used in an application stack) becomes a CloudFormation export of the lake imported by the application. While any application imports it, the platform team can no longer rename, replace or remove that resource: every application now pins the lake.',
     fix: 'Read the lake through its published contract: `DataLakeContract`, whose values are SSM contract parameters (`ssm.StringParameter.valueForStringParameter(this, <contract parameter name>)`, a CloudFormation `AWS::SSM::Parameter::Value<String>` parameter), and its grants, instead of passing lake constructs to application stacks, so that no `Fn::ImportValue` of a data-platform export appears in the application template.',

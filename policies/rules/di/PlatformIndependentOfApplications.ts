@@ -8,7 +8,6 @@ export default defineRule(
   {
     id: 'BIS-DI2',
     title: 'The data platform never depends on an application',
-    diktat: 'Take back control of your data in data spaces independent of all applications.',
     rationale:
       'A platform stack that imports an application export or depends on an application stack cannot be deployed, updated or kept when that application is changed or retired: the application then holds the data hostage, and CloudFormation refuses to delete the export while the lake uses it.',
     fix: "Invert the dependency: the application reads the platform's contract (`DataLakeContract`, SSM contract parameters) and the platform never reads the application. Remove the cross-stack reference from the data-platform construct (the `Fn::ImportValue` of an application export) and any `lakeStack.addStackDependency(appStack)`.",

@@ -23,7 +23,6 @@ export default defineRule(
   {
     id: 'BIS-DI4',
     title: 'Data-platform stores are retained when their stack is deleted or they are replaced',
-    diktat: 'Take back control of your data in data spaces independent of all applications.',
     rationale:
       "CloudFormation deletes a resource without a DeletionPolicy when its stack is deleted, and deletes the old one when a property change replaces it. For the lake that means one `cdk destroy` or one renamed table erases the enterprise's data; auto-delete-objects even empties a bucket so that the deletion succeeds.",
     fix: 'Keep the data: `removalPolicy: RemovalPolicy.RETAIN` (or `RemovalPolicy.SNAPSHOT` for RDS, DocumentDB and Neptune clusters) and no `autoDeleteObjects` on s3.Bucket; in CloudFormation, `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (or `Snapshot`), and no `Custom::S3AutoDeleteObjects` resource for the bucket.',

@@ -1,6 +1,6 @@
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type StackInfo, type TemplateResource } from '../../engine/template-resource';
-import { isIntrinsic } from '../../engine/template-values';
+import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
+import { isIntrinsic, isObject } from '../../engine/template-values';
 
 /** One `Fn::ImportValue` of a resource, traced to the stack that exports it. */
 export interface CrossStackImport {

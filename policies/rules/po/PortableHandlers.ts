@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
-import { isObject } from '../../engine/template-resource';
+import { isObject } from '../../engine/template-values';
 import { PORTABLE_FUNCTION_MARK } from '../../marks';
 
 export default defineRule(
@@ -7,8 +7,6 @@ export default defineRule(
   {
     id: 'BIS-PO1',
     title: 'Application functions are built from portable handlers',
-    diktat:
-      'Two providers among the three leaders; independence keeps the flexibility to adopt new infrastructure.',
     rationale:
       'A handler written against Lambda event types runs only on AWS; one written against web-standard Request/Response or the neutral ObjectLanded event also runs on Google Cloud Functions and locally, so the application can move or run on two clouds without a rewrite.',
     fix: `Deploy the function with \`new PortableFunction(scope, id, { entry: 'functions/<service>/index.ts' })\` from cdk-bis, whose handler exports an HttpHandler or ObjectLandedHandler; it writes the Metadata mark "${PORTABLE_FUNCTION_MARK}": { "entry": "<module>" } on the AWS::Lambda::Function.`,

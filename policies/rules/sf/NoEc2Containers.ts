@@ -1,12 +1,13 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
 import type { AppIndex } from '../../engine/app-index';
-import type { TemplateResource, TemplateValue } from '../../engine/template-resource';
+import { type TemplateResource } from '../../engine/template-resource';
 import {
   listAt,
   literalString,
   possibleValues,
   referencedLogicalId,
   stringList,
+  type TemplateValue,
   valueAt,
 } from '../../engine/template-values';
 
@@ -22,7 +23,6 @@ export default defineRule(
   {
     id: 'BIS-SF2',
     title: 'Containers run on Fargate, not on EC2 capacity',
-    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
     rationale:
       'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date.',
     fix: "Use ecs.FargateService and ecs.FargateTaskDefinition (LaunchType 'FARGATE', RequiresCompatibilities ['FARGATE']) or a capacity-provider strategy of FARGATE/FARGATE_SPOT; drop ASG capacity providers (AutoScalingGroupProvider); on EKS, schedule pods with a Fargate profile (eks.FargateProfile, AWS::EKS::FargateProfile) instead of a node group.",

@@ -57,7 +57,6 @@ export default defineRule(
   {
     id: 'BIS-SF1',
     title: 'Compute runs without servers',
-    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
     rationale:
       'An EC2 instance, fleet or Auto Scaling group is a server the team must size, patch, reboot and pay for while it idles; Lambda and Fargate leave the operating system, its updates and the capacity to AWS.',
     fix: 'Replace instances and groups with lambda.Function (AWS::Lambda::Function), or ecs.FargateService with a FargateTaskDefinition (LaunchType FARGATE) for containers; run AWS Batch on batch.FargateComputeEnvironment (ComputeResources.Type FARGATE or FARGATE_SPOT).',

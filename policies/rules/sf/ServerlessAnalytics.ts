@@ -53,7 +53,6 @@ export default defineRule(
   {
     id: 'BIS-SF4',
     title: 'Caches, warehouses, search, streaming and big-data engines run on their serverless edition',
-    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
     rationale:
       'Provisioned clusters are nodes the team sizes, upgrades and pays for around the clock; ElastiCache, Redshift, OpenSearch, MSK and EMR each have a serverless edition that scales with the load and takes the engine updates.',
     fix: 'Replace the cluster by its serverless edition: AWS::ElastiCache::ServerlessCache (ElastiCache, MemoryDB), AWS::RedshiftServerless::Workgroup (Redshift), AWS::OpenSearchServerless::Collection (OpenSearch and Elasticsearch domains), AWS::MSK::ServerlessCluster (MSK), AWS::EMRServerless::Application (EMR); use the L1 constructs (elasticache.CfnServerlessCache, redshiftserverless.CfnWorkgroup, opensearchserverless.CfnCollection, msk.CfnServerlessCluster, emrserverless.CfnApplication).',

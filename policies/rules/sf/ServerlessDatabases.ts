@@ -31,7 +31,6 @@ export default defineRule(
   {
     id: 'BIS-SF3',
     title: 'Databases run on their serverless edition',
-    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
     rationale:
       'A provisioned database instance is a server sized for the peak and billed around the clock; the serverless editions (Aurora Serverless v2, DocumentDB Serverless, Neptune Serverless) scale capacity with the load and leave the sizing to AWS.',
     fix: "Use rds.DatabaseCluster with `writer: rds.ClusterInstance.serverlessV2('writer')` and serverlessV2MinCapacity/serverlessV2MaxCapacity (ServerlessV2ScalingConfiguration, DBInstanceClass 'db.serverless') instead of rds.DatabaseInstance or provisioned cluster instances; give DocumentDB and Neptune instances DBInstanceClass 'db.serverless' with the cluster's serverless scaling configuration.",

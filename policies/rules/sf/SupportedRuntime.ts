@@ -59,7 +59,6 @@ export default defineRule(
   {
     id: 'BIS-SF5',
     title: 'Functions run on a runtime AWS still supports',
-    diktat: 'Favour serverless development on public clouds; true multitenant SaaS, never manage updates.',
     rationale:
       'A deprecated runtime gets no more security patches, and AWS then blocks creating and updating its functions: the next hotfix cannot be deployed. Staying on a supported runtime is what lets AWS manage the updates.',
     fix: 'Set a supported runtime: `runtime: lambda.Runtime.NODEJS_22_X` (or NODEJS_24_X, PYTHON_3_14, JAVA_25, DOTNET_10, RUBY_3_4, PROVIDED_AL2023) on lambda.Function, i.e. `Runtime: nodejs22.x` on AWS::Lambda::Function or AWS::Serverless::Function (or in the SAM Globals).',

@@ -1,6 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
-import { isObject } from '../../engine/template-resource';
-import { isIntrinsic, literalBoolean } from '../../engine/template-values';
+import { isIntrinsic, isObject, literalBoolean } from '../../engine/template-values';
 
 const FLAGS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'] as const;
 
@@ -9,7 +8,6 @@ export default defineRule(
   {
     id: 'BIS-TR5',
     title: 'Buckets block all public access',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       'One public ACL or bucket policy, added by hand or by a later change, exposes the data to the internet. Blocking public access on the bucket makes S3 refuse such grants. AWS blocks public access on new buckets by default, but the template does not say so, and an account-level setting or a later change can undo it: the block must be stated where it is reviewed.',
     fix: 'Set `blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL` on s3.Bucket, or `PublicAccessBlockConfiguration` with BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets all true.',

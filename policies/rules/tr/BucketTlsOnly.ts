@@ -1,21 +1,23 @@
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type StackInfo, type TemplateObject } from '../../engine/template-resource';
+import { type StackInfo } from '../../engine/template-resource';
 import {
+  isObject,
   literalBoolean,
   literalNumber,
   literalString,
+  possibleValues,
   referencedLogicalId,
   referencedLogicalIds,
+  type TemplateObject,
 } from '../../engine/template-values';
-import { branchesOf, denies, literalsOf, publicPrincipal, statementsOf } from './policy-statements';
+import { denies, literalsOf, publicPrincipal, statementsOf } from './policy-statements';
 
 export default defineRule(
   __filename,
   {
     id: 'BIS-TR4',
     title: 'Buckets accept TLS requests only',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       'S3 still answers plain HTTP: without a bucket policy that denies aws:SecureTransport false, a misconfigured client or SDK can send or fetch data unencrypted in transit, where a network observer reads it.',
     fix: "Set `enforceSSL: true` on s3.Bucket (optionally `minimumTLSVersion: 1.2`), or add an AWS::S3::BucketPolicy statement: Effect Deny, Principal '*', Action 's3:*', Resource the bucket and its objects, Condition { Bool: { 'aws:SecureTransport': 'false' } }.",
@@ -59,7 +61,7 @@ function bucketPolicies(index: AppIndex, stack: StackInfo): Map<string, BucketPo
   return index.memo('tr-bucket-tls-policies', stack, () => {
     const byBucket = new Map<string, BucketPolicies>();
     for (const policy of index.resourcesOfType(stack, 'AWS::S3::BucketPolicy')) {
-      for (const target of branchesOf(policy.properties.Bucket)) {
+      for (const target of possibleValues(policy.properties.Bucket)) {
         const bucket = referencedLogicalId(target) ?? bucketName(target);
         if (bucket === undefined) continue;
         const entry = byBucket.get(bucket) ?? { policyIds: [], tlsOnly: false, conditionalOnly: false };
@@ -100,7 +102,7 @@ function bucketName(value: unknown): string | undefined {
 /** '*', an ARN of the bucket or its objects (literal or `Fn::Sub`, any partition), or a value built from the bucket's reference. */
 function coversBucket(resource: unknown, bucket: string): boolean {
   const prefix = /^arn:(\$\{AWS::Partition\}|[^:]+):s3:::/;
-  const arns = branchesOf(resource)
+  const arns = possibleValues(resource)
     .flatMap((value) => (Array.isArray(value) ? value : [value]))
     .map(bucketName)
     .filter((arn): arn is string => arn !== undefined);
@@ -111,7 +113,7 @@ function coversBucket(resource: unknown, bucket: string): boolean {
 }
 
 function insecureTransportCondition(condition: unknown): boolean {
-  return branchesOf(condition).some((branch) => {
+  return possibleValues(condition).some((branch) => {
     if (!isObject(branch)) return false;
     return Object.entries(branch).some(([operator, clauses]) => {
       if (!isObject(clauses)) return false;

@@ -1,16 +1,18 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type StackInfo, type TemplateResource } from '../../engine/template-resource';
+import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
+  isObject,
   listAt,
   literalBoolean,
   literalString,
+  possibleValues,
   referencedLogicalId,
   valueAt,
 } from '../../engine/template-values';
 import { isClusterMember, PERSISTENT_DATA_STORE_TYPES } from '../di/data-stores';
 import { keyOwnership } from './key-ownership';
-import { allows, branchesOf, literalsOf, parsedJson, statementsOf } from './policy-statements';
+import { allows, literalsOf, parsedJson, statementsOf } from './policy-statements';
 
 /** A store's encryption: by a customer-managed key, not this rule's business, or a problem to report. */
 type Judgement = 'customer-managed' | 'not-applicable' | { readonly problem: string };
@@ -22,7 +24,6 @@ export default defineRule(
   {
     id: 'BIS-TR1',
     title: 'Data stores are encrypted with a customer-managed KMS key',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       "With an AWS-owned or AWS-managed key, AWS decides who may decrypt the data and the enterprise can neither revoke access, audit every use in its own key policy, nor crypto-shred a store. A customer-managed key makes the enterprise the owner of its data's confidentiality. A finding is an error in data-platform stacks (the lake's data) and a warning elsewhere.",
     fix: 'Encrypt with a kms.Key you own: s3.Bucket `encryption: s3.BucketEncryption.KMS, encryptionKey` (BucketEncryption SSEAlgorithm aws:kms + KMSMasterKeyID); dynamodb `encryption: TableEncryption.CUSTOMER_MANAGED` / `TableEncryptionV2.customerManagedKey(key)` (SSESpecification KMSMasterKeyId); rds/docdb/neptune `storageEncryptionKey` (StorageEncrypted + KmsKeyId); efs `kmsKey` (KmsKeyId); opensearch `encryptionAtRest: { enabled: true, kmsKey }` (EncryptionAtRestOptions KmsKeyId); Timestream `KmsKeyId`.',
@@ -252,7 +253,7 @@ function accessLogTargets(index: AppIndex, stack: StackInfo): Set<string> {
   return index.memo('tr-access-log-targets', stack, () => {
     const targets = new Set<string>();
     const add = (value: unknown) => {
-      for (const branch of branchesOf(value)) {
+      for (const branch of possibleValues(value)) {
         const target = referencedLogicalId(branch) ?? literalString(branch);
         if (target) targets.add(target);
       }

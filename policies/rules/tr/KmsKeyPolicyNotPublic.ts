@@ -7,7 +7,6 @@ export default defineRule(
   {
     id: 'BIS-TR3',
     title: 'Key policies do not open keys to everyone',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       "A key policy that allows Principal '*' lets any AWS account use or administer the key: the enterprise no longer owns its key, and whoever can call KMS can decrypt the data it protects.",
     fix: "Name the principals (`new iam.AccountRootPrincipal()`, a role) in kms.Key `policy` / `addToResourcePolicy`, or confine a '*' principal with a condition on `kms:CallerAccount`, `aws:PrincipalAccount` or `aws:PrincipalOrgID` (AWS::KMS::Key `KeyPolicy` Statement Condition).",

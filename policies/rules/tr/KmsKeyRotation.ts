@@ -6,7 +6,6 @@ export default defineRule(
   {
     id: 'BIS-TR2',
     title: 'Customer-managed keys rotate automatically',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       'A key that never rotates protects years of data with the same material: one leaked or brute-forced key version exposes everything ever encrypted under it. Automatic rotation bounds that exposure at no cost to applications.',
     fix: 'Turn on rotation: `enableKeyRotation: true` on kms.Key (optionally `rotationPeriod`), or `EnableKeyRotation: true` (and `RotationPeriodInDays`) on AWS::KMS::Key.',

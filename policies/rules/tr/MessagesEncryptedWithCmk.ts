@@ -6,7 +6,6 @@ export default defineRule(
   {
     id: 'BIS-TR9',
     title: 'Queues and topics are encrypted with a customer-managed KMS key',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       'Messages carry business data in transit between services. SQS-managed SSE and the aws/sqs or aws/sns keys are owned by AWS: the enterprise cannot restrict, audit or revoke who decrypts them, and AWS-managed keys cannot be shared with the publishers of other accounts or services.',
     fix: 'Encrypt with a kms.Key you own: sqs.Queue `encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key`; sns.Topic `masterKey: key` (CloudFormation KmsMasterKeyId on AWS::SQS::Queue and AWS::SNS::Topic).',

@@ -1,7 +1,6 @@
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
-import { isObject, type TemplateResource } from '../../engine/template-resource';
-import { listAt, literalString, valueAt } from '../../engine/template-values';
-import { branchesOf } from './policy-statements';
+import { type TemplateResource } from '../../engine/template-resource';
+import { isObject, listAt, literalString, possibleValues, valueAt } from '../../engine/template-values';
 
 /** Words that make a variable name a secret's name, matched as whole words of the name. */
 const SECRET_WORDS = new Set([
@@ -38,7 +37,6 @@ export default defineRule(
   {
     id: 'BIS-TR8',
     title: 'No secrets in plain environment variables',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       'A literal password, token or API key in an environment variable is stored in the template, the cloud assembly, the source repository and the function or task configuration, readable by anyone with read access to any of them, and it never rotates.',
     fix: 'Keep the secret in Secrets Manager and pass its ARN or name (`SECRET_ARN: secret.secretArn`, then `secret.grantRead(fn)` and read it at run time); for ECS use container `secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(secret) }` (ContainerDefinitions Secrets). A `{{resolve:secretsmanager:...}}` dynamic reference also keeps it out of the template.',
@@ -70,16 +68,16 @@ interface Variable {
 function environmentOf(resource: TemplateResource): Variable[] {
   if (resource.type !== 'AWS::ECS::TaskDefinition') {
     const variables = valueAt(resource.properties, 'Environment', 'Variables');
-    return branchesOf(variables)
+    return possibleValues(variables)
       .filter(isObject)
       .flatMap((map) => Object.entries(map).map(([name, value]) => ({ name, value, where: '' })));
   }
   return listAt(resource.properties, 'ContainerDefinitions').flatMap((container) => {
     const containerName = literalString(valueAt(container, 'Name'));
     const where = containerName === undefined ? '' : `${containerName}/`;
-    return branchesOf(valueAt(container, 'Environment'))
+    return possibleValues(valueAt(container, 'Environment'))
       .flatMap((list) => (Array.isArray(list) ? list : [list]))
-      .flatMap((entry) => branchesOf(entry))
+      .flatMap((entry) => possibleValues(entry))
       .flatMap((entry) => {
         const name = literalString(valueAt(entry, 'Name'));
         return name === undefined ? [] : [{ name, value: valueAt(entry, 'Value'), where }];
@@ -119,7 +117,7 @@ function holdsPlaintext(value: unknown): boolean {
   if (typeof value === 'string')
     return value !== '' && !value.startsWith('arn:') && !value.includes('{{resolve:');
   if (!isObject(value)) return false;
-  if ('Fn::If' in value) return branchesOf(value).some(holdsPlaintext);
+  if ('Fn::If' in value) return possibleValues(value).some(holdsPlaintext);
   const join = value['Fn::Join'];
   if (Array.isArray(join) && Array.isArray(join[1])) {
     return (

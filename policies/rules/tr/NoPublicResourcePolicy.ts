@@ -1,8 +1,13 @@
 import { COMPLIANT, defineRule, nonCompliant, type Verdict } from '../../rule';
 import type { TemplateResource } from '../../engine/template-resource';
-import { isIntrinsic, literalBoolean, literalString, valueAt } from '../../engine/template-values';
 import {
-  absentInSomeBranch,
+  isIntrinsic,
+  literalBoolean,
+  literalString,
+  mayBeAbsent,
+  valueAt,
+} from '../../engine/template-values';
+import {
   ACCOUNT_CONDITION_KEYS,
   literalsOf,
   NETWORK_CONDITION_KEYS,
@@ -29,7 +34,6 @@ export default defineRule(
   {
     id: 'BIS-TR7',
     title: 'Resource policies do not open resources to everyone',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       "A resource policy that allows Principal '*' without a condition lets any AWS account, or anyone on the internet, read the bucket, send to the queue, publish to the topic, read the secret, pull the image or invoke the function. Data and systems stay the enterprise's only if access is confined to its accounts, organisation or network.",
     fix: "Name the principals (an account, a role, a service with `aws:SourceArn`), or confine Principal '*' with a Condition on aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount, aws:SourceArn, aws:SourceVpce or aws:SourceIp. In CDK: `grantRead(principal)` rather than `grantPublicAccess()`/`AnyPrincipal`; lambda.Function `addPermission` with `sourceArn`/`sourceAccount`/`principalOrgId`.",
@@ -92,7 +96,7 @@ function lambdaPermission(permission: TemplateResource): Verdict {
   if (literalBoolean(props.InvokedViaFunctionUrl) === true) return COMPLIANT;
   // A confining property counts only if every Fn::If branch sets it.
   const confined = ['SourceArn', 'SourceAccount', 'PrincipalOrgID'].some(
-    (key) => !absentInSomeBranch(props[key]) && props[key] !== '',
+    (key) => !mayBeAbsent(props[key]) && props[key] !== '',
   );
   if (confined) return COMPLIANT;
   return nonCompliant(

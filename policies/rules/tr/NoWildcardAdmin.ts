@@ -1,7 +1,7 @@
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
-import { isObject, type TemplateResource } from '../../engine/template-resource';
-import { literalString } from '../../engine/template-values';
-import { allows, branchesOf, literalsOf, statementsOf } from './policy-statements';
+import { type TemplateResource } from '../../engine/template-resource';
+import { isObject, literalString, possibleValues } from '../../engine/template-values';
+import { allows, literalsOf, statementsOf } from './policy-statements';
 
 /** AWS managed policies that grant (nearly) everything on everything. */
 const ADMIN_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess'];
@@ -12,7 +12,6 @@ export default defineRule(
   {
     id: 'BIS-TR6',
     title: 'No IAM identity gets every action on every resource',
-    diktat: 'Encrypt with a key owned by the enterprise; security above private data centres.',
     rationale:
       "Action '*' on Resource '*' (or AdministratorAccess) turns one leaked credential or one exploitable function into full control of the account: reading every data store, disabling keys and logs, creating users. Least privilege is what makes a public cloud safer than a private data centre.",
     fix: "Grant what is used: `bucket.grantRead(fn)`, `table.grantReadWriteData(role)`, or iam.PolicyStatement with named actions and resource ARNs; never `actions: ['*']` with `resources: ['*']`, `notActions`, or ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess') (CloudFormation: PolicyDocument Statement Action/Resource, ManagedPolicyArns; SAM: Policies).",
@@ -47,17 +46,17 @@ function policyDocuments(identity: TemplateResource): { where: string; document:
     return [{ where: 'PolicyDocument', document: props.PolicyDocument }];
   if (identity.type.startsWith('AWS::Serverless::')) {
     // SAM Policies: a document, or a list of managed policy names, SAM policy templates and documents.
-    return branchesOf(props.Policies)
+    return possibleValues(props.Policies)
       .flatMap((value) => (Array.isArray(value) ? value : [value]))
       .flatMap((item, position) =>
-        branchesOf(item).map((document) => ({ where: `Policies[${position}]`, document })),
+        possibleValues(item).map((document) => ({ where: `Policies[${position}]`, document })),
       )
       .filter(({ document }) => isObject(document) && document.Statement !== undefined);
   }
-  return branchesOf(props.Policies)
+  return possibleValues(props.Policies)
     .flatMap((value) => (Array.isArray(value) ? value : [value]))
     .flatMap((item, position) =>
-      branchesOf(item).map((policy) => {
+      possibleValues(item).map((policy) => {
         const name = literalString(isObject(policy) ? policy.PolicyName : undefined);
         return {
           where: name === undefined ? `Policies[${position}]` : `Policies[${position}] '${name}'`,
@@ -97,8 +96,8 @@ function adminManagedPolicies(identity: TemplateResource): string[] {
   const sam = identity.type.startsWith('AWS::Serverless::');
   const arns = sam ? props.Policies : props.ManagedPolicyArns;
   const found: string[] = [];
-  for (const value of branchesOf(arns).flatMap((item) => (Array.isArray(item) ? item : [item]))) {
-    for (const arn of branchesOf(value)) {
+  for (const value of possibleValues(arns).flatMap((item) => (Array.isArray(item) ? item : [item]))) {
+    for (const arn of possibleValues(value)) {
       const text = flattenedText(arn);
       const admin = ADMIN_MANAGED_POLICIES.find(
         (name, i) => text.endsWith(ADMIN_MANAGED_POLICY_ARN_SUFFIXES[i]) || (sam && text === name),

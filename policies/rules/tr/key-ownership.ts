@@ -1,7 +1,12 @@
 import type { AppIndex } from '../../engine/app-index';
-import { isObject, type TemplateResource } from '../../engine/template-resource';
-import { isIntrinsic, referencedLogicalId } from '../../engine/template-values';
-import { absentInSomeBranch, branchesOf } from './policy-statements';
+import { type TemplateResource } from '../../engine/template-resource';
+import {
+  isIntrinsic,
+  isObject,
+  mayBeAbsent,
+  possibleValues,
+  referencedLogicalId,
+} from '../../engine/template-values';
 
 /*
  * Who owns the KMS key a resource names: the enterprise (a customer-managed key) or AWS (an
@@ -45,8 +50,8 @@ export function keyOwnership(
   property: string,
   whenAbsent: string,
 ): KeyOwnership {
-  const branches = branchesOf(value);
-  if (absentInSomeBranch(value)) {
+  const branches = possibleValues(value);
+  if (mayBeAbsent(value)) {
     return { owner: 'aws', why: `${property} is not set, so ${whenAbsent}` };
   }
   for (const branch of branches) {

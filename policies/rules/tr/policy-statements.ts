@@ -1,5 +1,10 @@
-import { isObject, type TemplateObject, type TemplateValue } from '../../engine/template-resource';
-import { isIntrinsic, stringList } from '../../engine/template-values';
+import {
+  isObject,
+  mayBeAbsent,
+  possibleValues,
+  stringList,
+  type TemplateObject,
+} from '../../engine/template-values';
 
 /*
  * Reading IAM policy documents (identity policies, key policies, resource policies) as they appear in
@@ -34,47 +39,20 @@ export const ACCOUNT_CONDITION_KEYS: readonly string[] = [
 export const NETWORK_CONDITION_KEYS: readonly string[] = ['aws:SourceIp', 'aws:VpcSourceIp'];
 
 /**
- * Every possible value of a template value: the branches of an `Fn::If` (recursively), without the
- * `AWS::NoValue` branch; the value itself otherwise.
- */
-export function branchesOf(value: unknown): TemplateValue[] {
-  if (value === undefined) return [];
-  // Most values are plain: only an object holding Fn::If or Ref can branch or vanish.
-  if (!isObject(value) || !('Fn::If' in value || 'Ref' in value)) return [value as TemplateValue];
-  if (value.Ref === 'AWS::NoValue') return [];
-  const choice = value['Fn::If'];
-  if (Array.isArray(choice) && choice.length === 3 && isIntrinsic(value)) {
-    return [...branchesOf(choice[1]), ...branchesOf(choice[2])];
-  }
-  return [value];
-}
-
-/** True when the value is absent, or `AWS::NoValue` in some `Fn::If` branch. */
-export function absentInSomeBranch(value: unknown): boolean {
-  if (value === undefined || (isObject(value) && value.Ref === 'AWS::NoValue')) return true;
-  const choice = isObject(value) ? value['Fn::If'] : undefined;
-  return (
-    Array.isArray(choice) &&
-    choice.length === 3 &&
-    (absentInSomeBranch(choice[1]) || absentInSomeBranch(choice[2]))
-  );
-}
-
-/**
  * The statements of a policy document, in every `Fn::If` branch; an unreadable document gives none.
  * A statement under an `Fn::If` (at any level) is marked conditional: it is absent in some deployments.
  */
 export function statementsOf(document: unknown): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   const documentConditional = isChoice(document);
-  for (const branch of branchesOf(document)) {
+  for (const branch of possibleValues(document)) {
     const doc = typeof branch === 'string' ? parsedJson(branch) : branch;
     if (!isObject(doc)) continue;
     const listConditional = documentConditional || isChoice(doc.Statement);
-    const raw = branchesOf(doc.Statement).flatMap((value) => (Array.isArray(value) ? value : [value]));
+    const raw = possibleValues(doc.Statement).flatMap((value) => (Array.isArray(value) ? value : [value]));
     for (const item of raw) {
       const conditional = listConditional || isChoice(item);
-      for (const candidate of branchesOf(item)) {
+      for (const candidate of possibleValues(item)) {
         if (!isObject(candidate)) continue;
         const sid =
           typeof candidate.Sid === 'string' && candidate.Sid !== '' ? `'${candidate.Sid}'` : undefined;
@@ -100,13 +78,13 @@ export function parsedJson(text: string): unknown {
 
 /** Allow unless the effect is a literal Deny in every branch: a computed effect is read as Allow (fail closed). */
 export function allows(statement: TemplateObject): boolean {
-  const effects = branchesOf(statement.Effect);
+  const effects = possibleValues(statement.Effect);
   return effects.length === 0 || effects.some((effect) => effect !== 'Deny');
 }
 
 /** True when the statement is a literal Deny in every branch. */
 export function denies(statement: TemplateObject): boolean {
-  const effects = branchesOf(statement.Effect);
+  const effects = possibleValues(statement.Effect);
   return effects.length > 0 && effects.every((effect) => effect === 'Deny');
 }
 
@@ -119,8 +97,8 @@ export function literalsOf(value: unknown): readonly string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
     return value as readonly string[];
-  return branchesOf(value).flatMap((branch) =>
-    (Array.isArray(branch) ? branch : [branch]).flatMap((item) => stringList(branchesOf(item)).literals),
+  return possibleValues(value).flatMap((branch) =>
+    (Array.isArray(branch) ? branch : [branch]).flatMap((item) => stringList(possibleValues(item)).literals),
   );
 }
 
@@ -131,7 +109,7 @@ export function literalsOf(value: unknown): readonly string[] {
 export function publicPrincipal(statement: TemplateObject): string | undefined {
   if (statement.NotPrincipal !== undefined && allows(statement))
     return 'NotPrincipal (everyone except the listed principals)';
-  for (const principal of branchesOf(statement.Principal)) {
+  for (const principal of possibleValues(statement.Principal)) {
     if (literalsOf(principal).includes('*')) return "Principal '*'";
     // Only the AWS key can hold everyone; '*' under Service, Federated or CanonicalUser is not valid IAM.
     if (isObject(principal) && literalsOf(principal.AWS).includes('*')) {
@@ -148,8 +126,8 @@ export function publicPrincipal(statement: TemplateObject): string | undefined {
  */
 export function restrictedBy(statement: TemplateObject, keys: readonly string[]): boolean {
   const wanted = new Set(keys.map((key) => key.toLowerCase()));
-  if (absentInSomeBranch(statement.Condition)) return false;
-  return branchesOf(statement.Condition).every(
+  if (mayBeAbsent(statement.Condition)) return false;
+  return possibleValues(statement.Condition).every(
     (condition) =>
       isObject(condition) &&
       Object.entries(condition).some(
