@@ -1,5 +1,8 @@
-import { BIS_PLUGIN_NAME } from './bis-checks';
+import { acknowledgementId } from './acknowledgement';
 import { FAMILIES, type BisRule, type Family } from './rule';
+
+/** Where each rule is documented; reports link findings here (`docs/RULES.md#bis-sf1`). */
+export const RULES_DOC_URL = 'docs/RULES.md';
 
 /**
  * docs/RULES.md, rendered from the rule metadata: the one source of truth. cdk-nag writes its
@@ -13,7 +16,7 @@ export function renderRulesDoc(rules: readonly BisRule[]): string {
     '',
     `${rules.length} rules, one file each under \`policies/rules/<family>/<RuleName>.ts\`. ` +
       "Errors fail `cdk synth`; warnings and infos are reported and fail only with `failOn: 'warning'`. " +
-      `Acknowledge a finding with \`Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::<rule id>', reason: '...' })\`. ` +
+      `Acknowledge a finding with \`Validations.of(construct).acknowledge({ id: '${acknowledgementId('<rule id>')}', reason: '...' })\`. ` +
       'Change a level with `levels`, switch a rule off with `disable` (see the README).',
     '',
     '| ID | Rule | Level | Title |',
@@ -38,7 +41,7 @@ export function renderRulesDoc(rules: readonly BisRule[]): string {
         `- **Diktat:** "${rule.diktat}"`,
         `- **Why:** ${rule.rationale}`,
         `- **Fix:** ${rule.fix}`,
-        `- **Acknowledge:** \`Validations.of(construct).acknowledge({ id: '${BIS_PLUGIN_NAME}::${rule.id}', reason: '...' })\``,
+        `- **Acknowledge:** \`Validations.of(construct).acknowledge({ id: '${acknowledgementId(rule.id)}', reason: '...' })\``,
         '',
       );
     }

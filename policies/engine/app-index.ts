@@ -1,8 +1,14 @@
 import { CfnOutput, CfnResource, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { BisRole } from '../../lib/roles';
+import { BisRole, DEFAULT_BIS_ROLE, type BisRoleName } from '../../lib/roles';
 import { isCdkMachinery } from './cdk-machinery';
-import { ConstructResource, JsonResource, type StackInfo, type TemplateResource } from './template-resource';
+import {
+  ConstructResource,
+  JsonResource,
+  stackInfo,
+  type StackInfo,
+  type TemplateResource,
+} from './template-resource';
 import { isObject, referencedLogicalId, type TemplateObject } from './template-values';
 
 /** Settings that rules read through the index. */
@@ -14,6 +20,21 @@ export interface IndexSettings {
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   costAllocationTagKeys: ['bis:owner', 'bis:cost-center'],
 };
+
+/**
+ * The key of a per-stack fact that `AppIndex.memo` computes once per run. Declare it beside the
+ * rule that owns it: keys compare by identity, so two rules can never share one by accident, and
+ * the fact's type travels with the key.
+ */
+export class MemoKey<T> {
+  /** Carries `T` for the type checker only. */
+  declare readonly valueType?: T;
+
+  constructor(public readonly description: string) {}
+}
+
+/** Per construct, the resource rendered from or linked to it, for `resourceOfConstruct`. */
+const RESOURCES_BY_CONSTRUCT = new MemoKey<Map<CfnResource, TemplateResource>>('resources by construct');
 
 /**
  * Everything relational rules need about the whole app, built once per validation run in one walk
@@ -41,15 +62,10 @@ export class AppIndex {
       let info = stackInfos.get(stack);
       if (!info) {
         const parent = NestedStack.isNestedStack(stack) ? stack.nestedStackParent : undefined;
-        const unit = parent ? infoOf(parent).deploymentUnit : undefined;
-        const created: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
-          path: stack.node.path,
-          role: BisRole.of(stack).role,
-          stackName: stack.stackName,
-          deploymentUnit: undefined as unknown as StackInfo,
-        };
-        created.deploymentUnit = unit ?? created;
-        info = created;
+        info = stackInfo(
+          { path: stack.node.path, role: BisRole.of(stack).role, stackName: stack.stackName },
+          parent ? infoOf(parent) : undefined,
+        );
         stackInfos.set(stack, info);
         constructsByStack.set(stack, []);
         outputsByStack.set(stack, []);
@@ -121,7 +137,7 @@ export class AppIndex {
   private readonly anchors = new Map<StackInfo, TemplateResource | null>();
   // Maps, not WeakMaps: an index lives for one run, and weak lookups cost several times more.
   private readonly machinery = new Map<TemplateResource, boolean>();
-  private readonly memos = new Map<string, Map<StackInfo, unknown>>();
+  private readonly memos = new Map<MemoKey<unknown>, Map<StackInfo, unknown>>();
   /** The constructs that carry acknowledgements (`Validations.of(c).acknowledge`), with their own entries. */
   private readonly acknowledgements = new Map<IConstruct, Map<string, string>>();
 
@@ -267,7 +283,7 @@ export class AppIndex {
     const stackPath = Stack.of(construct).node.path;
     const stack = this.stacks.find((candidate) => candidate.path === stackPath);
     if (!stack) return undefined;
-    return this.memo('resources-by-construct', stack, () => {
+    return this.memo(RESOURCES_BY_CONSTRUCT, stack, () => {
       const byConstruct = new Map<CfnResource, TemplateResource>();
       for (const resource of this.resourcesOf(stack)) {
         if (resource.construct) byConstruct.set(resource.construct, resource);
@@ -324,13 +340,14 @@ export class AppIndex {
    * Compute a per-stack fact once per run. Rules use it for anything derived from several
    * resources, so that no rule rescans a stack for every resource it checks.
    */
-  public memo<T>(key: string, stack: StackInfo, compute: () => T): T {
+  public memo<T>(key: MemoKey<T>, stack: StackInfo, compute: () => T): T {
     let byStack = this.memos.get(key);
     if (!byStack) {
       byStack = new Map();
       this.memos.set(key, byStack);
     }
     if (!byStack.has(stack)) byStack.set(stack, compute());
+    // The one cast: the map holds, under `key`, only values that `compute` of a MemoKey<T> returned.
     return byStack.get(stack) as T;
   }
 }
@@ -375,10 +392,45 @@ function constructLinker(
 export interface IndexedTemplate {
   /** The file path, used as the stack path and in resource paths (`<path>#<logicalId>`). */
   readonly path: string;
-  readonly role: StackInfo['role'];
+  /** @default - the role of the template it deploys with, else `application` */
+  readonly role?: BisRoleName;
   readonly template: unknown;
   /** @default - the file name without extension */
   readonly stackName?: string;
+  /**
+   * The `path` of the template that deploys this one as a nested stack: they are then one
+   * deployment unit, and this one takes its role unless it declares its own.
+   *
+   * @default - a deployment unit of its own
+   */
+  readonly deploysWith?: string;
+}
+
+/** The stack record of each template, in order: its role, and its deployment unit when it deploys with another. */
+export function templateStacks(templates: readonly IndexedTemplate[]): StackInfo[] {
+  const byPath = new Map(templates.map((template) => [template.path, template]));
+  const stacks = new Map<IndexedTemplate, StackInfo>();
+  const stackOf = (template: IndexedTemplate, depth: number): StackInfo => {
+    let stack = stacks.get(template);
+    if (stack) return stack;
+    const parentTemplate = template.deploysWith === undefined ? undefined : byPath.get(template.deploysWith);
+    // A cycle of nested stacks cannot deploy; cut it rather than recurse forever.
+    const parent =
+      parentTemplate && parentTemplate !== template && depth < templates.length
+        ? stackOf(parentTemplate, depth + 1)
+        : undefined;
+    stack = stackInfo(
+      {
+        path: template.path,
+        role: template.role ?? parent?.role ?? DEFAULT_BIS_ROLE,
+        stackName: template.stackName ?? template.path.replace(/^.*[\\/]/, '').replace(/\..*$/, ''),
+      },
+      parent,
+    );
+    stacks.set(template, stack);
+    return stack;
+  };
+  return templates.map((template) => stackOf(template, 0));
 }
 
 /** Index plain template JSON: one stack per template, resources in template order, exports from Outputs. */
@@ -387,16 +439,10 @@ export function indexTemplates(
   settings = DEFAULT_INDEX_SETTINGS,
 ): AppIndex {
   const index = new AppIndex(settings);
-  for (const { path, role, template, stackName } of templates) {
-    const stack: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
-      path,
-      role,
-      stackName: stackName ?? path.replace(/^.*[\\/]/, '').replace(/\..*$/, ''),
-      deploymentUnit: undefined as unknown as StackInfo,
-    };
-    stack.deploymentUnit = stack;
-    index.addStack(stack);
-    index.addTemplateResources(stack, isObject(template) ? template : {}, []);
-  }
+  const stacks = templateStacks(templates);
+  templates.forEach((template, position) => {
+    index.addStack(stacks[position]);
+    index.addTemplateResources(stacks[position], isObject(template.template) ? template.template : {}, []);
+  });
   return index;
 }

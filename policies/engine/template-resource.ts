@@ -14,6 +14,30 @@ export interface StackInfo {
 }
 
 /**
+ * A stack record: a nested stack (one with a `parent`) deploys in its parent's unit; a top-level
+ * stack, or a scanned template of its own, is its own unit.
+ */
+export function stackInfo(
+  fields: Pick<StackInfo, 'path' | 'role' | 'stackName'>,
+  parent?: StackInfo,
+): StackInfo {
+  return new StackRecord(fields.path, fields.role, fields.stackName, parent);
+}
+
+class StackRecord implements StackInfo {
+  public readonly deploymentUnit: StackInfo;
+
+  constructor(
+    public readonly path: string,
+    public readonly role: BisRoleName,
+    public readonly stackName: string,
+    parent: StackInfo | undefined,
+  ) {
+    this.deploymentUnit = parent?.deploymentUnit ?? this;
+  }
+}
+
+/**
  * One resource in the shape of its synthesized template entry, whatever its origin: a CDK
  * construct (rendered lazily, overrides included) or a template file. Rules read only this.
  */

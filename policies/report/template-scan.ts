@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'path';
+import { acknowledgementHint } from '../acknowledgement';
 import { PACKAGE_VERSION } from '../package-version';
-import { BIS_ROLES, DEFAULT_BIS_ROLE, isBisRoleName, type BisRoleName } from '../../lib/roles';
+import { BIS_ROLES, isBisRoleName, type BisRoleName } from '../../lib/roles';
 import {
   BIS_PLUGIN_NAME,
   BisChecks,
@@ -8,8 +9,7 @@ import {
   type BisChecksProps,
   type BisFinding,
 } from '../bis-checks';
-import { AppIndex } from '../engine/app-index';
-import { type StackInfo } from '../engine/template-resource';
+import { templateStacks, type IndexedTemplate } from '../engine/app-index';
 import { isObject } from '../engine/template-values';
 import { ALL_RULES } from '../rules';
 import type { FindingsReport, ReportFinding, ReportRule } from './model';
@@ -81,9 +81,10 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
     }
   }
 
-  const { index, templates } = indexLoadedTemplates(loaded, options.role, checks, errors);
-  const lines = new Map(templates.map(({ loaded: template }) => [template.file, template.resourceLines]));
-  const findings = checks.evaluateIndex(index).map((finding) => reportFinding(finding, lines));
+  const templates = scannableTemplates(loaded, options.role, errors);
+  const lines = new Map(loaded.map((template) => [template.file, template.resourceLines]));
+  const findings = checks.evaluateTemplates(templates).map((finding) => reportFinding(finding, lines));
+  const stacks = templateStacks(templates);
   const enabled = new Set(checks.ruleIds);
   return {
     report: {
@@ -94,73 +95,60 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
         name: rule.name,
         title: rule.title,
         description: rule.rationale,
-        fix: `${rule.fix} To accept a finding instead, acknowledge it in the resource's Metadata with a reason: cdk_nag: { rules_to_suppress: [{ id: ${rule.id}, reason: '...' }] }.`,
+        fix: `${rule.fix} ${acknowledgementHint(rule.id, 'template')}`,
         helpUri: `${defaultHelpBaseUri()}/${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
       })),
       findings,
     },
     errors: sortErrors(errors),
-    templates: templates.map(({ loaded: template, stack }) => ({
-      file: template.file,
-      role: stack.role,
-      resources: index.resourcesOf(stack).length,
+    templates: templates.map((template, position) => ({
+      file: template.path,
+      role: stacks[position].role,
+      resources: resourceCount(template.template),
     })),
   };
 }
 
 /**
- * One stack per template, as `indexTemplates` builds them, plus what only files can tell: a CDK
- * nested stack's template (named by its parent's `aws:asset:path` Metadata) deploys with its parent
- * and takes its parent's role unless it declares its own, as `BisRole` does at synth.
+ * The templates to check, each with its declared role and, for a CDK nested stack's template (named
+ * by its parent's `aws:asset:path` Metadata), the template it deploys with. A template whose role
+ * cannot be read is not scanned: the verdicts depend on it.
  */
-function indexLoadedTemplates(
+function scannableTemplates(
   loaded: readonly LoadedTemplate[],
   override: BisRoleName | undefined,
-  checks: BisChecks,
   errors: ScanInputError[],
-): { index: AppIndex; templates: { loaded: LoadedTemplate; stack: StackInfo }[] } {
+): IndexedTemplate[] {
   const parents = nestedStackParents(loaded);
-  const stacks = new Map<LoadedTemplate, StackInfo | null>();
-  const stackOf = (template: LoadedTemplate, depth = 0): StackInfo | null => {
-    if (stacks.has(template)) return stacks.get(template) ?? null;
+  const scannable: IndexedTemplate[] = [];
+  for (const template of loaded) {
     let role: BisRoleName | undefined = override;
     if (role === undefined) {
       try {
         role = declaredRole(template);
       } catch (error) {
         if (!(error instanceof ScanInputError)) throw error;
-        // The verdicts depend on the role: a template whose role cannot be read is not scanned.
         errors.push(
           new ScanInputError(error.file, `${error.detail}. The template is not scanned`, error.line),
         );
-        stacks.set(template, null);
-        return null;
+        continue;
       }
     }
-    const parent = parents.get(template);
-    // A cycle of nested stacks cannot deploy; cut it rather than recurse forever.
-    const parentStack = parent && depth < loaded.length ? stackOf(parent, depth + 1) : null;
-    const stack: { -readonly [K in keyof StackInfo]: StackInfo[K] } = {
+    scannable.push({
       path: template.file,
-      role: role ?? parentStack?.role ?? DEFAULT_BIS_ROLE,
+      role,
+      template: template.template,
       stackName: basename(template.file).replace(/\..*$/, ''),
-      deploymentUnit: undefined as unknown as StackInfo,
-    };
-    stack.deploymentUnit = parentStack?.deploymentUnit ?? stack;
-    stacks.set(template, stack);
-    return stack;
-  };
-
-  const index = new AppIndex(checks.indexSettings);
-  const templates: { loaded: LoadedTemplate; stack: StackInfo }[] = [];
-  for (const template of loaded) {
-    const stack = stackOf(template);
-    if (!stack) continue;
-    index.addStack(stack);
-    index.addTemplateResources(stack, template.template, []);
-    templates.push({ loaded: template, stack });
+      deploysWith: parents.get(template)?.file,
+    });
   }
-  return { index, templates };
+  return scannable;
+}
+
+/** The resources a template holds, as the index reads them (entries that are objects). */
+function resourceCount(template: unknown): number {
+  const resources = isObject(template) && isObject(template.Resources) ? template.Resources : {};
+  return Object.values(resources).filter(isObject).length;
 }
 
 /** Child template → parent template, for CDK nested stacks whose templates are both scanned. */

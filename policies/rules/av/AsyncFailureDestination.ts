@@ -1,4 +1,4 @@
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
   isObject,
@@ -100,8 +100,11 @@ function samAsyncEvents(fn: TemplateResource): string[] {
   return found;
 }
 
+/** The memo of `asyncInvocation`: one per stack and run. */
+const ASYNC_INVOCATION = new MemoKey<AsyncInvocation>('av1-async-invocation');
+
 function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
-  return index.memo('av1-async-invocation', stack, () => {
+  return index.memo(ASYNC_INVOCATION, stack, () => {
     const functions = functionResolver(index, stack);
     const triggers = new Map<string, Set<string>>();
     const addTrigger = (target: unknown, description: string): void => {

@@ -1,4 +1,4 @@
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import type { StackInfo } from '../../engine/template-resource';
 import { listAt, presenceAt, referencedLogicalIds, valueAt } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
@@ -30,6 +30,9 @@ export default defineRule(
   },
 );
 
+/** The memo of `deadLetterQueues`: one per stack and run. */
+const DEAD_LETTER_QUEUES = new MemoKey<Set<string>>('sqs-dead-letter-queues');
+
 /**
  * Logical IDs of the queues that the stack uses as dead-letter queues or failure destinations: a
  * queue's `RedrivePolicy`, a function's DLQ or on-failure destination (Lambda and SAM), an event
@@ -37,7 +40,7 @@ export default defineRule(
  * targets and Scheduler schedules.
  */
 function deadLetterQueues(index: AppIndex, stack: StackInfo): Set<string> {
-  return index.memo('sqs-dead-letter-queues', stack, () => {
+  return index.memo(DEAD_LETTER_QUEUES, stack, () => {
     const targets = new Set<string>();
     const add = (value: unknown): void => {
       for (const logicalId of referencedLogicalIds(value)) targets.add(logicalId);

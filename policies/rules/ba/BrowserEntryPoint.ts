@@ -1,4 +1,4 @@
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import type { TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
@@ -16,6 +16,9 @@ const ACCEPTED_KINDS =
   '(AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi), a Lambda function URL (AWS::Lambda::Url, SAM ' +
   'FunctionUrlConfig or an Api/HttpApi event), a CloudFront distribution, an internet-facing ALB with an HTTPS ' +
   'listener, an AppSync API or an Amplify app';
+
+/** Whether a deployment unit has a browser entry point: asked by every resource, computed once per unit. */
+const HAS_ENTRY_POINT = new MemoKey<boolean>('ba-browser-entry-point');
 
 export default defineRule(
   __filename,
@@ -38,7 +41,7 @@ export default defineRule(
     if (unit.role !== 'application') return NOT_APPLICABLE;
     // A stack-level finding: only the unit's anchor carries it, so it is reported once.
     if (index.stackAnchor(unit) !== resource) return NOT_APPLICABLE;
-    const hasEntryPoint = index.memo('ba-browser-entry-point', unit, () =>
+    const hasEntryPoint = index.memo(HAS_ENTRY_POINT, unit, () =>
       index
         .deploymentUnitStacks(unit)
         .some((stack) => index.resourcesOf(stack).some((r) => isBrowserEntryPoint(r, index))),

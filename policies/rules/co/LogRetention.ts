@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
@@ -68,12 +68,15 @@ function functionVerdict(fn: TemplateResource, index: AppIndex): Verdict {
 /** How a function's default log group `/aws/lambda/<name>` is managed by the stack. */
 type OwnLogGroup = 'log-group' | 'retention' | 'infinite-retention';
 
+/** The memo of `lambdaLogGroups`: one per stack and run. */
+const LAMBDA_LOG_GROUPS = new MemoKey<Map<string, OwnLogGroup>>('co-lambda-own-log-groups');
+
 /**
  * The functions of a stack whose default log group the stack manages, keyed by the function's
  * logical ID (group name built from `Ref`) or by `name:<FunctionName>` (literal group name).
  */
 function lambdaLogGroups(index: AppIndex, stack: StackInfo): Map<string, OwnLogGroup> {
-  return index.memo('co-lambda-own-log-groups', stack, () => {
+  return index.memo(LAMBDA_LOG_GROUPS, stack, () => {
     const groups = new Map<string, OwnLogGroup>();
     for (const resource of index.resourcesOfType(stack, 'AWS::Logs::LogGroup', 'Custom::LogRetention')) {
       const target = lambdaLogGroupTarget(resource.properties.LogGroupName);

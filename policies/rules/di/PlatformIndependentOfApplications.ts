@@ -1,4 +1,4 @@
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import type { StackInfo } from '../../engine/template-resource';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
 import { attributedImports, describeImport } from './cross-stack-imports';
@@ -42,9 +42,12 @@ export default defineRule(
   },
 );
 
+/** The memo of `applicationStacksImported`: one per stack and run. */
+const APPLICATION_STACKS_IMPORTED = new MemoKey<Set<StackInfo>>('di2-application-stacks-imported');
+
 /** The application stacks that some resource of this platform stack imports from (reported on that resource). */
 function applicationStacksImported(index: AppIndex, stack: StackInfo): Set<StackInfo> {
-  return index.memo('di2-application-stacks-imported', stack, () => {
+  return index.memo(APPLICATION_STACKS_IMPORTED, stack, () => {
     const stacks = new Set<StackInfo>();
     for (const resource of index.resourcesOf(stack)) {
       // Machinery is never reported, so its imports must surface as a stack dependency instead.

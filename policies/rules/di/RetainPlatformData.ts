@@ -1,4 +1,4 @@
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import type { StackInfo, TemplateResource } from '../../engine/template-resource';
 import { literalBoolean, referencedLogicalIds, tagValue } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
@@ -83,9 +83,12 @@ function autoDeleteProblem(bucket: TemplateResource, index: AppIndex): string | 
   return undefined;
 }
 
+/** The memo of `autoDeletedBuckets`: one per stack and run. */
+const AUTO_DELETED_BUCKETS = new MemoKey<Map<string, string>>('di4-auto-deleted-buckets');
+
 /** Bucket logical ID → the `Custom::S3AutoDeleteObjects` resource that empties it, for one stack. */
 function autoDeletedBuckets(index: AppIndex, stack: StackInfo): Map<string, string> {
-  return index.memo('di4-auto-deleted-buckets', stack, () => {
+  return index.memo(AUTO_DELETED_BUCKETS, stack, () => {
     const buckets = new Map<string, string>();
     for (const resource of index.resourcesOfType(stack, 'Custom::S3AutoDeleteObjects')) {
       for (const bucket of referencedLogicalIds(resource.properties.BucketName))

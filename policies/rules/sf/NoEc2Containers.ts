@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { type TemplateResource } from '../../engine/template-resource';
 import {
   listAt,
@@ -169,12 +169,17 @@ function placementOf(value: TemplateValue | undefined, from: TemplateResource, i
   return branches.some((branch) => branch.kind === 'fargate') ? { kind: 'fargate' } : { kind: 'unknown' };
 }
 
+/** The memo of `clusterDefaultStrategies`: one per stack and run. */
+const CLUSTER_DEFAULT_STRATEGIES = new MemoKey<Map<string, TemplateValue[]>>(
+  'sf2-ecs-cluster-default-strategies',
+);
+
 /** Cluster logical ID → its default capacity-provider strategies (on the cluster and on its associations). */
 function clusterDefaultStrategies(
   index: AppIndex,
   stack: TemplateResource['stack'],
 ): Map<string, TemplateValue[]> {
-  return index.memo('sf2-ecs-cluster-default-strategies', stack, () => {
+  return index.memo(CLUSTER_DEFAULT_STRATEGIES, stack, () => {
     const defaults = new Map<string, TemplateValue[]>();
     const add = (clusterId: string | undefined, strategy: TemplateValue | undefined) => {
       if (clusterId === undefined || strategy === undefined) return;

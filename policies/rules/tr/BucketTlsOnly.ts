@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant } from '../../rule';
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { type StackInfo } from '../../engine/template-resource';
 import {
   isObject,
@@ -56,9 +56,12 @@ interface BucketPolicies {
   conditionalOnly: boolean;
 }
 
+/** The memo of `bucketPolicies`: one per stack and run. */
+const BUCKET_POLICIES = new MemoKey<Map<string, BucketPolicies>>('tr-bucket-tls-policies');
+
 /** The bucket policies of the stack, by the bucket they apply to (its logical ID, or a literal bucket name). */
 function bucketPolicies(index: AppIndex, stack: StackInfo): Map<string, BucketPolicies> {
-  return index.memo('tr-bucket-tls-policies', stack, () => {
+  return index.memo(BUCKET_POLICIES, stack, () => {
     const byBucket = new Map<string, BucketPolicies>();
     for (const policy of index.resourcesOfType(stack, 'AWS::S3::BucketPolicy')) {
       for (const target of possibleValues(policy.properties.Bucket)) {

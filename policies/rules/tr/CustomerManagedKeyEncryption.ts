@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
-import type { AppIndex } from '../../engine/app-index';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { type StackInfo, type TemplateResource } from '../../engine/template-resource';
 import {
   isObject,
@@ -244,13 +244,16 @@ const JUDGES: Record<string, Judge> = {
   'AWS::Glue::Table': notApplicable,
 };
 
+/** The memo of `accessLogTargets`: one per stack and run. */
+const ACCESS_LOG_TARGETS = new MemoKey<Set<string>>('tr-access-log-targets');
+
 /**
  * Buckets of the stack that receive S3 server access logs: named by another bucket's
  * LoggingConfiguration.DestinationBucketName, or opened to `logging.s3.amazonaws.com` by a bucket
  * policy. Logical IDs and literal bucket names.
  */
 function accessLogTargets(index: AppIndex, stack: StackInfo): Set<string> {
-  return index.memo('tr-access-log-targets', stack, () => {
+  return index.memo(ACCESS_LOG_TARGETS, stack, () => {
     const targets = new Set<string>();
     const add = (value: unknown) => {
       for (const branch of possibleValues(value)) {
@@ -287,9 +290,14 @@ interface CollectionEncryptionPolicy {
   readonly customerKey: boolean;
 }
 
+/** The memo of `collectionEncryptionPolicies`: one per stack and run. */
+const COLLECTION_ENCRYPTION_POLICIES = new MemoKey<CollectionEncryptionPolicy[]>(
+  'tr-opensearch-serverless-encryption-policies',
+);
+
 /** The stack's encryption security policies for OpenSearch Serverless, with the collection patterns they cover. */
 function collectionEncryptionPolicies(index: AppIndex, stack: StackInfo): CollectionEncryptionPolicy[] {
-  return index.memo('tr-opensearch-serverless-encryption-policies', stack, () => {
+  return index.memo(COLLECTION_ENCRYPTION_POLICIES, stack, () => {
     const found: CollectionEncryptionPolicy[] = [];
     for (const policy of index.resourcesOfType(stack, 'AWS::OpenSearchServerless::SecurityPolicy')) {
       if (literalString(policy.properties.Type) !== 'encryption') continue;

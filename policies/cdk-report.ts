@@ -1,0 +1,77 @@
+import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
+import { acknowledgementHint } from './acknowledgement';
+import type { BisFinding } from './finding';
+import type { BisRule } from './rule';
+import { RULES_DOC_URL } from './rules-doc';
+
+type Violation = PolicyViolation & { violatingResources: PolicyViolatingResource[] };
+
+/** Where in a resource every finding points: one shared list, since a run can have thousands of findings. */
+const PROPERTIES_LOCATION: string[] = ['Properties'];
+
+/**
+ * The findings as CDK's policy-validation report: one violation per rule, level and message, listing
+ * every resource it was found on. The report fails only on an unacknowledged error.
+ */
+export function policyValidationReport(
+  findings: readonly BisFinding[],
+  options: { readonly includeAcknowledged: boolean; readonly pluginVersion: string },
+): PolicyValidationPluginReport {
+  const violations: Violation[] = [];
+  // Keyed by message within a rule: messages are often shared strings, whose hash V8 computes once.
+  // The rare finding whose level differs from its message's first violation gets its own group.
+  const grouped = new Map<BisRule, Map<string, Violation[]>>();
+  const described = new Map<BisRule, RuleDescription>();
+  for (const finding of findings) {
+    if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
+    let byMessage = grouped.get(finding.rule);
+    if (!byMessage) grouped.set(finding.rule, (byMessage = new Map()));
+    let sameMessage = byMessage.get(finding.message);
+    if (!sameMessage) byMessage.set(finding.message, (sameMessage = []));
+    let violation = sameMessage.find((candidate) => candidate.severity === finding.level);
+    if (!violation) {
+      let description = described.get(finding.rule);
+      if (!description) described.set(finding.rule, (description = describe(finding.rule)));
+      violation = {
+        ruleName: finding.rule.id,
+        description: `[${finding.rule.id}] ${finding.message}`,
+        fix: description.fix,
+        severity: finding.level,
+        // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
+        ruleMetadata:
+          finding.monthlyCostUsd !== undefined
+            ? { ...description.ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
+            : description.ruleMetadata,
+        violatingResources: [],
+      };
+      sameMessage.push(violation);
+      violations.push(violation);
+    }
+    violation.violatingResources.push({
+      constructPath: finding.resource.path,
+      locations: PROPERTIES_LOCATION,
+    });
+  }
+  const failing = findings.some(
+    (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
+  );
+  return { success: !failing, violations, pluginVersion: options.pluginVersion };
+}
+
+interface RuleDescription {
+  readonly fix: string;
+  readonly ruleMetadata: Record<string, string>;
+}
+
+/** A rule's fix text and metadata are the same for all its findings: built once per rule and report. */
+function describe(rule: BisRule): RuleDescription {
+  return {
+    fix: `${rule.fix} ${acknowledgementHint(rule.id, 'construct')}`,
+    ruleMetadata: {
+      title: rule.title,
+      family: rule.family,
+      diktat: rule.diktat,
+      documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
+    },
+  };
+}
