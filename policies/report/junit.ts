@@ -1,4 +1,4 @@
-import type { FindingsReport, ReportFinding, ReportRule } from './model';
+import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
 import { formatLocation, SEVERITIES } from './locations';
 
 /*
@@ -70,7 +70,7 @@ function testCase(
   const head = `    <testcase classname="${xmlAttribute(stack)}" name="${xmlAttribute(name)}"${file !== undefined ? ` file="${xmlAttribute(file)}"` : ''}>`;
   if (open.length === 0) {
     const reasons = [
-      ...new Set(findings.map((finding) => finding.acknowledgement?.reason || '(no reason given)')),
+      ...new Set(findings.map((finding) => reasonOrPlaceholder(finding.acknowledgement?.reason))),
     ];
     return [
       head,

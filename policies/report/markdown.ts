@@ -1,6 +1,6 @@
 import { FAMILIES } from '../rule';
 import { HOURS_PER_MONTH, PRICE_REGION, PRICES_TAKEN_ON } from '../rules/co/prices';
-import type { FindingsReport, ReportFinding, ReportRule } from './model';
+import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
 import { familyOf, formatLocation, primaryLocation, SEVERITIES } from './locations';
 
 /*
@@ -115,7 +115,7 @@ function acknowledgementTable(acknowledged: readonly ReportFinding[]): string[] 
     '| --- | --- | --- | --- |',
     ...acknowledged.map((finding) => {
       const at = finding.acknowledgement?.at;
-      return `| ${cell(inline(finding.ruleId))} | ${cell(code(finding.resourcePath))} | ${cell(inline(finding.acknowledgement?.reason || '(no reason given)'))} | ${at !== undefined ? cell(code(at)) : ''} |`;
+      return `| ${cell(inline(finding.ruleId))} | ${cell(code(finding.resourcePath))} | ${cell(inline(reasonOrPlaceholder(finding.acknowledgement?.reason)))} | ${at !== undefined ? cell(code(at)) : ''} |`;
     }),
   ];
 }

@@ -63,3 +63,8 @@ export interface FindingsReport {
 export function exitStatusOf(report: FindingsReport): 0 | 1 {
   return report.findings.some((finding) => finding.severity === 'error' && !finding.acknowledgement) ? 1 : 0;
 }
+
+/** What reports print for an acknowledgement: its reason, or a placeholder when the reason is empty. */
+export function reasonOrPlaceholder(reason: string | undefined): string {
+  return reason !== undefined && reason !== '' ? reason : '(no reason given)';
+}

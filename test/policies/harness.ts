@@ -1,4 +1,4 @@
-import { App, type AppProps, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisChecks, type BisChecksProps, type BisFinding } from '../../policies/bis-checks';
 import { indexTemplates, AppIndex } from '../../policies/engine/app-index';
@@ -11,10 +11,7 @@ import type { BisRoleName } from '../../lib/roles';
  * would, and read the verdicts. Rule tests go through it so they exercise the same path as users.
  */
 
-/** An app that skips asset bundling, so tests that only read templates stay fast. */
-export function testApp(props: AppProps = {}): App {
-  return new App({ ...props, context: { 'aws:cdk:bundling-stacks': [], ...(props.context ?? {}) } });
-}
+export { testApp } from '../support';
 
 /** Synthesize (aspects, tags and cross-stack references in place) and return every BIS finding. */
 export function evaluateApp(app: App, props: BisChecksProps = {}): BisFinding[] {
