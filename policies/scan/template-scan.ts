@@ -11,15 +11,11 @@ import {
 import { AppIndex } from '../engine/app-index';
 import { isObject, type StackInfo } from '../engine/template-resource';
 import { ALL_RULES } from '../rules';
-import type { FindingsReport, ReportFinding, ReportRule } from './model';
-import { defaultHelpBaseUri } from './validation-report';
-import {
-  declaredRole,
-  discoverTemplates,
-  loadTemplate,
-  ScanInputError,
-  type LoadedTemplate,
-} from './template-loader';
+import { defaultHelpBaseUri, type FindingsReport, type ReportFinding, type ReportRule } from '../report';
+import { declaredRole } from './declared-role';
+import { discoverTemplates } from './discovery';
+import { ScanInputError } from './scan-input-error';
+import { loadTemplate, type LoadedTemplate } from './template-loader';
 
 /*
  * `cdk-bis scan`: the BIS rules on CloudFormation and SAM templates that CDK did not write. The
@@ -209,5 +205,3 @@ function sortErrors(errors: readonly ScanInputError[]): ScanInputError[] {
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.line ?? 0) - (b.line ?? 0),
   );
 }
-
-export { ScanInputError };

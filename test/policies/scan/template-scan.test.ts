@@ -14,8 +14,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BisRole } from '../../../lib/roles';
 import { BisChecks } from '../../../policies/bis-checks';
-import type { ReportFinding } from '../../../policies/report/model';
-import { scanTemplates } from '../../../policies/report/template-scan';
+import type { ReportFinding } from '../../../policies/report';
+import { scanTemplates } from '../../../policies/scan';
 import { ALL_RULES } from '../../../policies/rules';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'templates');
