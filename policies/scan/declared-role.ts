@@ -4,6 +4,11 @@ import { tagValue } from '../engine/template-values';
 import { ScanInputError } from './scan-input-error';
 import type { LoadedTemplate } from './template-loader';
 
+/*
+ * The BIS role of a scanned template: at synth `BisRole` gives it; a template declares it in its
+ * Metadata or its resources' tags.
+ */
+
 /**
  * The BIS role a template declares: its top-level `Metadata['bis:role']` (what `BisRole.set`
  * writes), else the `bis:role` tag its resources carry (the same value on all of them), else

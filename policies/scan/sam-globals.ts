@@ -4,6 +4,11 @@ import type { SectionLines } from '../template-text';
 import { describeKind, ScanInputError } from './scan-input-error';
 import { setOwn } from './template-object';
 
+/*
+ * SAM's Globals section, applied to the resources of a template as the SAM transform would, so
+ * that rules read the properties a deployed function or API has.
+ */
+
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
 
 /** True when the template's Transform (a name, or a list of names and `{ Name }` objects) includes SAM. */
