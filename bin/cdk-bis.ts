@@ -8,11 +8,17 @@ import { existsSync, renameSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { BIS_ROLES, isBisRoleName } from '../lib/roles';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from '../policies/report/formats';
-import { exitStatusOf, type FindingsReport } from '../policies/report/model';
 import { PACKAGE_VERSION } from '../policies/package-version';
-import { scanTemplates } from '../policies/report/template-scan';
-import { readValidationReport, ReportInputError } from '../policies/report/validation-report';
+import {
+  exitStatusOf,
+  readValidationReport,
+  renderReport,
+  REPORT_FORMATS,
+  ReportInputError,
+  type FindingsReport,
+  type ReportFormat,
+} from '../policies/report';
+import { scanTemplates } from '../policies/scan';
 
 const USAGE = `Usage:
   cdk-bis scan <file|dir>... [--format text|json|sarif|junit|markdown] [--output FILE] [--role ROLE] [--root DIR]

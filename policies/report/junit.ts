@@ -1,5 +1,6 @@
+import { LEVELS } from '../rule';
 import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
-import { formatLocation, SEVERITIES } from './locations';
+import { formatLocation } from './locations';
 
 /*
  * JUnit XML for GitLab, Jenkins and Azure DevOps: one test suite per stack, one test case per
@@ -78,7 +79,7 @@ function testCase(
       '    </testcase>',
     ].join('\n');
   }
-  const severity = SEVERITIES.find((level) => open.some((finding) => finding.severity === level)) ?? 'error';
+  const severity = LEVELS.find((level) => open.some((finding) => finding.severity === level)) ?? 'error';
   const rule = rules.get(`${first.plugin}\u0000${first.ruleId}`);
   const body = [
     ...open.map((finding) => `[${finding.severity}] ${finding.message}`),

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, win32 } from 'path';
 import { fileURLToPath } from 'url';
 import { FAMILIES, type Family } from '../rule';
-import type { FileLocation, ReportFinding, Severity } from './model';
+import type { FileLocation, ReportFinding } from './model';
 
 /*
  * Where a finding belongs: the file and line it points to, and the family it is counted in. Shared
@@ -22,9 +22,6 @@ export function formatLocation(location: FileLocation): string {
 export function relativeToRoot(root: string, path: string): string {
   return relative(root, path).split('\\').join('/');
 }
-
-/** Severities from the most to the least serious, for sorting and counting. */
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 const BIS_RULE_ID = /^BIS-([A-Z]+)[0-9]+$/;
 
@@ -87,132 +84,4 @@ function placeOf(location: string): SourceFrame | undefined {
   // Node internals (`node:internal/...`) and `<anonymous>` are not files a reader can open.
   if (!isAbsolute(file) && !win32.isAbsolute(file)) return undefined;
   return { file, line: Number(match[2]), ...(match[3] !== undefined ? { column: Number(match[3]) } : {}) };
-}
-
-/**
- * The 1-based line of each resource's logical ID in a JSON template (the keys of the top-level
- * `Resources` object), found by one pass over the text: JSON.parse keeps no positions.
- */
-export function resourceLinesOfJson(text: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  // One entry per open object or array; `key` is the object's current key.
-  const open: { isObject: boolean; key?: string }[] = [];
-  let expectingKey = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\n') {
-      line++;
-    } else if (char === '"') {
-      const start = i;
-      let escaped = false;
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\') {
-          escaped = true;
-          i++;
-        }
-      }
-      const innermost = open[open.length - 1];
-      if (innermost?.isObject && expectingKey) {
-        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
-        innermost.key = key;
-        expectingKey = false;
-        if (open.length === 2 && open[0].key === 'Resources' && !lines.has(key)) lines.set(key, line);
-      }
-    } else if (char === '{') {
-      open.push({ isObject: true });
-      expectingKey = true;
-    } else if (char === '[') {
-      open.push({ isObject: false });
-      expectingKey = false;
-    } else if (char === '}' || char === ']') {
-      open.pop();
-      expectingKey = false;
-    } else if (char === ',') {
-      expectingKey = open[open.length - 1]?.isObject ?? false;
-    }
-  }
-  return lines;
-}
-
-/**
- * Where JSON.parse gave up on `text`, as a 1-based line and column: Node 20's messages name no
- * position. Only called on text that JSON.parse rejected.
- */
-export function jsonSyntaxErrorAt(text: string): { line: number; column: number } {
-  let at = 0;
-  const fail = (): never => {
-    throw new JsonSyntaxError(at);
-  };
-  const skipSpace = (): void => {
-    while (at < text.length && ' \t\n\r'.includes(text[at])) at++;
-  };
-  const consume = (char: string): void => {
-    skipSpace();
-    if (text[at] !== char) fail();
-    at++;
-  };
-  const string = (): void => {
-    consume('"');
-    for (;;) {
-      if (at >= text.length) fail();
-      const char = text[at];
-      if (char === '"') break;
-      if (char < ' ') fail();
-      if (char === '\\') {
-        at++;
-        if (text[at] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) fail();
-          at += 4;
-        } else if (!'"\\/bfnrt'.includes(text[at] ?? '')) fail();
-      }
-      at++;
-    }
-    at++;
-  };
-  const LITERAL = /true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-  const value = (): void => {
-    skipSpace();
-    const char = text[at];
-    if (char === '{' || char === '[') {
-      const close = char === '{' ? '}' : ']';
-      at++;
-      skipSpace();
-      if (text[at] === close) {
-        at++;
-        return;
-      }
-      for (;;) {
-        if (close === '}') {
-          skipSpace();
-          string();
-          consume(':');
-        }
-        value();
-        skipSpace();
-        if (text[at] === ',') at++;
-        else return consume(close);
-      }
-    }
-    if (char === '"') return string();
-    LITERAL.lastIndex = at;
-    if (!LITERAL.test(text)) fail();
-    at = LITERAL.lastIndex;
-  };
-  try {
-    value();
-    skipSpace();
-    if (at < text.length) fail();
-  } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    at = error.offset;
-  }
-  const before = text.slice(0, at);
-  return { line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
-}
-
-class JsonSyntaxError extends Error {
-  constructor(public readonly offset: number) {
-    super(`JSON syntax error at offset ${offset}`);
-  }
 }

@@ -1,7 +1,7 @@
-import { FAMILIES } from '../rule';
+import { FAMILIES, LEVELS } from '../rule';
 import { HOURS_PER_MONTH, PRICE_REGION, PRICES_TAKEN_ON } from '../rules/co/prices';
 import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
-import { familyOf, formatLocation, primaryLocation, SEVERITIES } from './locations';
+import { familyOf, formatLocation, primaryLocation } from './locations';
 
 /*
  * A Markdown summary for a pull request: counts per stack, the errors with their fix, the
@@ -38,8 +38,8 @@ export function renderMarkdown(report: FindingsReport): string {
 /** `N errors, N warnings, N infos (N acknowledged)`: open findings by severity, then the acknowledged ones. */
 export function summaryLine(findings: readonly ReportFinding[]): string {
   const open = findings.filter((finding) => !finding.acknowledgement);
-  const counts = SEVERITIES.map((severity) =>
-    count(open.filter((finding) => finding.severity === severity).length, severity),
+  const counts = LEVELS.map((level) =>
+    count(open.filter((finding) => finding.severity === level).length, level),
   );
   return `${counts.join(', ')} (${findings.length - open.length} acknowledged)`;
 }
@@ -56,9 +56,7 @@ function stackSummary(stack: string, findings: readonly ReportFinding[]): string
   families.sort((a, b) => familyRank(a) - familyRank(b) || compareText(a, b));
   const row = (label: string, rows: readonly ReportFinding[]): string => {
     const open = rows.filter((finding) => !finding.acknowledgement);
-    const cells = SEVERITIES.map(
-      (severity) => open.filter((finding) => finding.severity === severity).length,
-    );
+    const cells = LEVELS.map((level) => open.filter((finding) => finding.severity === level).length);
     return `| ${label} | ${[...cells, rows.length - open.length].join(' | ')} |`;
   };
   return [

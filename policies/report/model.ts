@@ -1,9 +1,9 @@
+import type { Level } from '../rule';
+
 /*
  * The one shape every report format is written from, whatever produced the findings: CDK's
  * validation report (`cdk-bis report`) or a template scan (`cdk-bis scan`).
  */
-
-export type Severity = 'error' | 'warning' | 'info';
 
 /** A rule as reports describe it (SARIF `tool.driver.rules`, Markdown, JUnit). */
 export interface ReportRule {
@@ -35,7 +35,7 @@ export interface FileLocation {
 export interface ReportFinding {
   readonly ruleId: string;
   readonly plugin: string;
-  readonly severity: Severity;
+  readonly severity: Level;
   readonly message: string;
   /** The stack: its construct path (CDK) or the template file (scan). */
   readonly stack: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
-import type { FileLocation, FindingsReport, ReportFinding, ReportRule, Severity } from './model';
-import { familyOf, SEVERITIES } from './locations';
+import { LEVELS, type Level } from '../rule';
+import type { FileLocation, FindingsReport, ReportFinding, ReportRule } from './model';
+import { familyOf } from './locations';
 
 /*
  * SARIF 2.1.0, as GitHub code scanning takes it: every result has a physical location (GitHub
@@ -24,7 +25,7 @@ export interface SarifOptions {
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
-const SARIF_LEVELS: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVELS: Record<Level, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** The fingerprint's name and version: bump the version if what is hashed ever changes. */
 const FINGERPRINT_KEY = 'cdkBisFinding/v1';
@@ -78,7 +79,7 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
   const levels = new Set(
     findings.filter((f) => f.ruleId === rule.id && f.plugin === rule.plugin).map((f) => f.severity),
   );
-  const level = SEVERITIES.find((severity) => levels.has(severity)) ?? 'warning';
+  const level = LEVELS.find((candidate) => levels.has(candidate)) ?? 'warning';
   const family = familyOf(rule);
   const fix = rule.fix ?? rule.description ?? rule.title;
   return {

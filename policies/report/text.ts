@@ -1,5 +1,6 @@
-import type { FindingsReport, ReportFinding, Severity } from './model';
-import { primaryLocation, SEVERITIES } from './locations';
+import { LEVELS, type Level } from '../rule';
+import type { FindingsReport, ReportFinding } from './model';
+import { primaryLocation } from './locations';
 import { summaryLine } from './markdown';
 
 /*
@@ -24,7 +25,7 @@ const ANSI = {
 
 const MAX_ALIGNED_RULE_ID = 20;
 
-const SEVERITY_COLOURS: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
+const SEVERITY_COLOURS: Record<Level, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
 
 /** Render a report as plain text, one line per finding. */
 export function renderText(report: FindingsReport, options: TextOptions = {}): string {
@@ -47,7 +48,7 @@ export function renderText(report: FindingsReport, options: TextOptions = {}): s
     const rows = [...findings].sort(
       (a, b) =>
         (primaryLocation(a)?.line ?? 0) - (primaryLocation(b)?.line ?? 0) ||
-        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+        LEVELS.indexOf(a.severity) - LEVELS.indexOf(b.severity),
     );
     const placeWidth = Math.max(...rows.map((finding) => place(finding).length));
     for (const finding of rows) {

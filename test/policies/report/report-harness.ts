@@ -4,6 +4,7 @@ import { join, relative } from 'path';
 import { App } from 'aws-cdk-lib';
 import type { FindingsReport } from '../../../policies/report/model';
 import { readValidationReport } from '../../../policies/report/validation-report';
+import { testApp } from '../../support';
 import { buildShopApp } from './golden/shop-app';
 
 /*
@@ -39,7 +40,7 @@ export const CDK_CLI_CONTEXT = {
  */
 export function synthesize(build: (app: App) => void, context: Record<string, unknown> = {}): string {
   const outdir = temporaryDirectory();
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...CDK_CLI_CONTEXT, ...context } });
+  const app = testApp({ outdir, context: { ...CDK_CLI_CONTEXT, ...context } });
   build(app);
   try {
     app.synth();

@@ -7,9 +7,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BisChecks } from '../../../policies';
 import { PACKAGE_VERSION } from '../../../policies/package-version';
-import { jsonSyntaxErrorAt, resourceLinesOfJson, userFrameOf } from '../../../policies/report/locations';
-import type { FindingsReport, ReportFinding } from '../../../policies/report/model';
-import { readValidationReport, ReportInputError } from '../../../policies/report/validation-report';
+import {
+  readValidationReport,
+  ReportInputError,
+  type FindingsReport,
+  type ReportFinding,
+} from '../../../policies/report';
+import { userFrameOf } from '../../../policies/report/locations';
 import {
   lineOf,
   positionOf,
@@ -402,6 +406,14 @@ describe('a cdk.out that cannot be read is a ReportInputError with a one-line me
     );
   });
 
+  test('deeply nested invalid JSON is an input error with its line, not a crash', () => {
+    const dir = cdkOut();
+    writeFileSync(join(dir, 'validation-report.json'), `{\n "a": ${'['.repeat(100_000)}x`);
+    expect(errorOf(dir).message).toMatch(
+      /is not valid JSON \(line 2, column 100007\): run `cdk synth` again/,
+    );
+  });
+
   test('JSON that is not a validation report, naming the field', () => {
     const dir = cdkOut();
     writeFileSync(
@@ -448,37 +460,6 @@ describe('stack frames', () => {
   });
 });
 
-test("a template's resource lines are those of the keys of Resources, not of same-named keys elsewhere", () => {
-  const text = [
-    '{',
-    ' "Parameters": { "Bucket": { "Type": "String" } },',
-    ' "Resources": {',
-    '  "Bucket": {',
-    '   "Type": "AWS::S3::Bucket",',
-    '   "Properties": { "Tags": [{ "Key": "Queue", "Value": "a \\"}\\" b" }] }',
-    '  },',
-    '  "Qu\\u0065ue": { "Type": "AWS::SQS::Queue" }',
-    ' },',
-    ' "Outputs": { "Queue": { "Value": 1 } }',
-    '}',
-  ].join('\n');
-  expect(JSON.parse(text)).toBeDefined();
-  expect([...resourceLinesOfJson(text)]).toEqual([
-    ['Bucket', 4],
-    ['Queue', 8],
-  ]);
-});
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-test.each([
-  ['{\n "a": x\n}', { line: 2, column: 7 }],
-  ['{\n "a": [1,\n', { line: 3, column: 1 }],
-  ['{"a": 1} trailing', { line: 1, column: 10 }],
-  ['{"a\u0001": 1}', { line: 1, column: 4 }],
-])('the position of a JSON syntax error: %j', (text, expected) => {
-  expect(() => JSON.parse(text)).toThrow();
-  expect(jsonSyntaxErrorAt(text)).toEqual(expected);
-});

@@ -14,9 +14,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BisRole } from '../../../lib/roles';
 import { BisChecks } from '../../../policies/bis-checks';
-import type { ReportFinding } from '../../../policies/report/model';
-import { scanTemplates } from '../../../policies/report/template-scan';
+import type { ReportFinding } from '../../../policies/report';
+import { scanTemplates } from '../../../policies/scan';
 import { ALL_RULES } from '../../../policies/rules';
+import { testApp } from '../../support';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'templates');
 const scan = (names: string[], options: Parameters<typeof scanTemplates>[1] = {}) =>
@@ -240,7 +241,7 @@ describe('a CDK-synthesized app scanned gets the findings BisChecks gave at synt
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   function variedApp(): App {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ outdir });
     const lake = new Stack(app, 'Lake');
     BisRole.of(lake).set('data-platform');
     const key = new kms.Key(lake, 'Key', { enableKeyRotation: true });

@@ -12,19 +12,15 @@ import {
 import { templateStacks, type IndexedTemplate } from '../engine/app-index';
 import { isObject } from '../engine/template-values';
 import { ALL_RULES } from '../rules';
-import type { FindingsReport, ReportFinding, ReportRule } from './model';
-import { defaultHelpBaseUri } from './validation-report';
-import {
-  declaredRole,
-  discoverTemplates,
-  loadTemplate,
-  ScanInputError,
-  type LoadedTemplate,
-} from './template-loader';
+import { defaultHelpBaseUri, type FindingsReport, type ReportFinding, type ReportRule } from '../report';
+import { declaredRole } from './declared-role';
+import { discoverTemplates } from './discovery';
+import { ScanInputError } from './scan-input-error';
+import { loadTemplate, type LoadedTemplate } from './template-loader';
 
 /*
  * `cdk-bis scan`: the BIS rules on CloudFormation and SAM templates that CDK did not write. The
- * templates go into the same index a synth builds and through `BisChecks.evaluateIndex`, so every
+ * templates go into the same index a synth builds and through `BisChecks.evaluateTemplates`, so every
  * verdict comes from the one implementation of each rule.
  */
 
@@ -198,5 +194,3 @@ function sortErrors(errors: readonly ScanInputError[]): ScanInputError[] {
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.line ?? 0) - (b.line ?? 0),
   );
 }
-
-export { ScanInputError };

@@ -1,0 +1,15 @@
+export { renderJson, renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './formats';
+export {
+  exitStatusOf,
+  type FileLocation,
+  type FindingsReport,
+  type ReportFinding,
+  type ReportRule,
+} from './model';
+export {
+  defaultHelpBaseUri,
+  readValidationReport,
+  VALIDATION_REPORT_FILE,
+  type ReadValidationReportOptions,
+} from './validation-report';
+export { ReportInputError } from './validation-report-file';

@@ -1,0 +1,7 @@
+export { declaredRole, templateRole } from './declared-role';
+export { discoverTemplates, displayPath } from './discovery';
+export { isKnownResourceType, knownResourceTypes } from './resource-types';
+export { hasSamTransform, SAM_TRANSFORM } from './sam-globals';
+export { ScanInputError } from './scan-input-error';
+export { loadTemplate, parseTemplate, type LoadedTemplate, type LoadOptions } from './template-loader';
+export { scanTemplates, type ScanOptions, type ScanResult, type ScannedTemplate } from './template-scan';
