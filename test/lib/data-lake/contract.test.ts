@@ -199,15 +199,15 @@ describe('DataLakeContract.fromLakeName', () => {
   test('refuses an invalid lake name and an unknown zone', () => {
     const stack = new Stack(lakeApp(), 'Orders');
     expect(() => DataLakeContract.fromLakeName(stack, 'Bad', 'Enterprise')).toThrow(
-      /DataLakeContract.fromLakeName: lakeName "Enterprise" is invalid/,
+      /DataLake 'Enterprise' \(Orders\/Bad\): lakeName "Enterprise" is invalid/,
     );
     const lake = DataLakeContract.fromLakeName(stack, 'Lake', 'enterprise');
     expect(() => lake.zoneBucketArn('gold' as never)).toThrow(
-      `Data lake 'enterprise': unknown zone "gold". Use one of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Orders/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
     );
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(() => lake.grantRead(role, { zones: ['gold' as never], kinds: ['structured'] })).toThrow(
-      `grantRead on data lake 'enterprise' (Orders/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Orders/Lake): grantRead: unknown zone "gold". Use one of: landing, raw, curated.`,
     );
   });
 });
