@@ -7,3 +7,10 @@
  * The value is an object: `{ "entry": "functions/ingest/index.ts" }`.
  */
 export const PORTABLE_FUNCTION_MARK = 'cdk-bis:portable-function';
+
+/**
+ * The cost-allocation tag keys of cdk-bis (BIS-CO9 looks for them by default; `DataLakeStack`
+ * writes them): the team that owns a resource, and the cost centre it is charged to.
+ */
+export const BIS_OWNER_TAG = 'bis:owner';
+export const BIS_COST_CENTER_TAG = 'bis:cost-center';

@@ -6,6 +6,9 @@ import { RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
+import { gatedRemovalPolicy } from './destruction-gate';
+import { lakeError } from './errors';
+import { validateLakeName } from './lake-name';
 import { type Zone, ZONES } from './zones';
 
 /** The Athena workgroup settings of a lake. */
@@ -47,16 +50,37 @@ export function workGroupNameOf(lakeName: string): string {
   return `cdk-bis-${lakeName}`;
 }
 
-/** What the catalog needs from its lake. */
-export interface CatalogOfLake {
+/** The catalog of a lake: where its names, key and query results are, and how long the catalog lives. */
+export interface LakeCatalogProps {
+  /**
+   * The lake's name, 3 to 40 lowercase letters, digits or hyphens: it names the Glue databases
+   * (`<lakeName>_<zone>`, hyphens as `_`) and the Athena workgroup (`cdk-bis-<lakeName>`).
+   */
   readonly lakeName: string;
+  /** The ARN of the key that encrypts query results (SSE-KMS). */
   readonly keyArn: string;
+  /** The bucket query results are written to, under `results/`. */
   readonly queryResultsBucketName: string;
-  readonly removalPolicy: RemovalPolicy;
+  /**
+   * What happens to the Glue databases and the workgroup when they leave the stack. `DESTROY` also
+   * deletes the workgroup's saved queries, and is refused unless the context flag
+   * `cdk-bis:allowDataDestruction` is true.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The Athena workgroup's settings.
+   *
+   * @default - configuration enforced, 10 GiB scanned at most per query
+   */
   readonly query?: DataLakeQueryOptions;
 }
 
-/** The catalog and query resources of a lake, created as children of `scope`. */
+/**
+ * The catalog and query resources of a lake: a Glue database per zone and the Athena workgroup.
+ * `DataLake` creates one as `lake.catalog`.
+ */
 export class LakeCatalog extends Construct {
   /** The Glue databases, by zone. */
   public readonly databases: Readonly<Record<Zone, glue.CfnDatabase>>;
@@ -65,65 +89,74 @@ export class LakeCatalog extends Construct {
   /** `s3://<queryResultsBucket>/results/`. */
   public readonly resultsLocation: string;
 
-  constructor(scope: Construct, id: string, lake: CatalogOfLake) {
+  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
     super(scope, id);
+    validateLakeName(props.lakeName, this.node.path);
+    const lakeName = props.lakeName;
+    const removalPolicy = gatedRemovalPolicy(this, lakeName, props.removalPolicy ?? RemovalPolicy.RETAIN, {
+      destroyedHow:
+        "deletes the lake's Glue databases (the schema of its tables) and its Athena workgroup with the saved queries",
+      snapshotRefusedBy: 'Glue databases or Athena workgroups',
+    });
     const account = Stack.of(this).account;
     const databases: Partial<Record<Zone, glue.CfnDatabase>> = {};
     for (const zone of ZONES) {
       const database = new glue.CfnDatabase(this, `${zone.charAt(0).toUpperCase()}${zone.slice(1)}Database`, {
         catalogId: account,
         databaseInput: {
-          name: glueDatabaseNameOf(lake.lakeName, zone),
-          description: `cdk-bis data lake ${lake.lakeName}: structured and geographic tables of the ${zone} zone`,
+          name: glueDatabaseNameOf(lakeName, zone),
+          description: `cdk-bis data lake ${lakeName}: structured and geographic tables of the ${zone} zone`,
         },
       });
       // The schema is what makes the data readable: it lives and dies with the data.
-      database.applyRemovalPolicy(lake.removalPolicy);
+      database.applyRemovalPolicy(removalPolicy);
       databases[zone] = database;
     }
     this.databases = Object.freeze(databases as Record<Zone, glue.CfnDatabase>);
 
-    this.resultsLocation = `s3://${lake.queryResultsBucketName}/${QUERY_RESULTS_PREFIX}`;
-    const enforce = lake.query?.enforceConfiguration ?? true;
+    this.resultsLocation = `s3://${props.queryResultsBucketName}/${QUERY_RESULTS_PREFIX}`;
+    const enforce = props.query?.enforceConfiguration ?? true;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: workGroupNameOf(lake.lakeName),
-      description: `cdk-bis data lake ${lake.lakeName}: queries over the lake, results encrypted with the lake key`,
+      name: workGroupNameOf(lakeName),
+      description: `cdk-bis data lake ${lakeName}: queries over the lake, results encrypted with the lake key`,
       state: 'ENABLED',
       // Saved queries and prepared statements must not block a deliberate destroy.
-      recursiveDeleteOption: lake.removalPolicy === RemovalPolicy.DESTROY,
+      recursiveDeleteOption: removalPolicy === RemovalPolicy.DESTROY,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: enforce,
         publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: bytesCutoff(
-          lake.query?.bytesScannedCutoffPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY,
+        bytesScannedCutoffPerQuery: this.bytesCutoff(
+          lakeName,
+          props.query?.bytesScannedCutoffPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY,
         ),
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
           outputLocation: this.resultsLocation,
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: lake.keyArn },
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.keyArn },
           expectedBucketOwner: account,
         },
       },
     });
-    this.workGroup.applyRemovalPolicy(lake.removalPolicy);
+    this.workGroup.applyRemovalPolicy(removalPolicy);
   }
-}
 
-function bytesCutoff(value: Size | number): number {
-  const what = 'DataLake: query.bytesScannedCutoffPerQuery';
-  if (typeof value === 'number') {
-    if (Token.isUnresolved(value)) throw new Error(`${what} must be a literal number of bytes, not a token.`);
-  } else if (!(value instanceof Size)) {
-    throw new Error(`${what} must be a Size or a number of bytes (got ${typeof value}).`);
-  } else if (value.isUnresolved()) {
-    throw new Error(`${what} must be a literal Size, not a deploy-time token.`);
+  private bytesCutoff(lakeName: string, value: Size | number): number {
+    const refuse = (problem: string): Error =>
+      lakeError(lakeName, this.node.path, `query.bytesScannedCutoffPerQuery ${problem}`);
+    if (typeof value === 'number') {
+      if (Token.isUnresolved(value)) throw refuse('must be a literal number of bytes, not a token.');
+    } else if (!(value instanceof Size)) {
+      throw refuse(`must be a Size or a number of bytes (got ${typeof value}).`);
+    } else if (value.isUnresolved()) {
+      throw refuse('must be a literal Size, not a deploy-time token.');
+    }
+    const bytes = typeof value === 'number' ? value : value.toBytes();
+    if (!Number.isInteger(bytes) || bytes < MINIMUM_BYTES_SCANNED_CUTOFF) {
+      throw refuse(
+        `must be a whole number of bytes, at least ${MINIMUM_BYTES_SCANNED_CUTOFF} (10 MB, Athena's minimum); got ${bytes}. ` +
+          'For example Size.gibibytes(10).',
+      );
+    }
+    return bytes;
   }
-  const bytes = typeof value === 'number' ? value : value.toBytes();
-  if (!Number.isInteger(bytes) || bytes < MINIMUM_BYTES_SCANNED_CUTOFF) {
-    throw new Error(
-      `${what} must be a whole number of bytes, at least ${MINIMUM_BYTES_SCANNED_CUTOFF} (10 MB, Athena's minimum); got ${bytes}. ` +
-        'For example Size.gibibytes(10).',
-    );
-  }
-  return bytes;
 }

@@ -2,10 +2,10 @@
  * The lake's published contract: SSM String parameters under /cdk-bis/<lakeName>/, written by the
  * DataLake and read by applications. Applications never hold a reference to the lake stack.
  */
-import { Token } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { DataLakeBase, type IDataLake } from './grants';
+import { DataLakeBase, type IDataLake } from './data-lake-base';
+import { validateLakeName } from './lake-name';
 import { type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
 
 /**
@@ -13,9 +13,6 @@ import { type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
  * Adding a parameter keeps it: a reader of an older lake simply does not ask for the new one.
  */
 export const CONTRACT_VERSION = '1';
-
-/** The rule `lakeName` follows: it becomes the key alias and the SSM contract path. */
-const LAKE_NAME_PATTERN = /^[a-z0-9-]{3,40}$/;
 
 /** The path of every parameter of a lake's contract, relative to `/cdk-bis/<lakeName>/`. */
 export const ContractEntry = {
@@ -85,7 +82,8 @@ export function publishContract(scope: Construct, lake: PublishedLake): void {
 }
 
 /**
- * A data lake imported through its published contract. Its names and ARNs are CloudFormation
+ * A data lake imported through its published contract; `DataLake.fromLakeName` is the same
+ * importer, static on the real class as `Bucket.fromBucketName` is. Its names and ARNs are CloudFormation
  * `AWS::SSM::Parameter::Value<String>` parameters, resolved at deploy time: the importing stack
  * has no `Fn::ImportValue` and no dependency on the lake stack, and the lake stack does not change.
  *
@@ -99,7 +97,8 @@ export class DataLakeContract extends DataLakeBase {
    * same account and region before the importing stack: SSM parameters are regional.
    */
   public static fromLakeName(scope: Construct, id: string, lakeName: string): IDataLake {
-    validateLakeName(lakeName, 'DataLakeContract.fromLakeName');
+    // Checked before the construct exists: a refused import leaves nothing in the tree.
+    validateLakeName(lakeName, [scope.node.path, id].filter((part) => part !== '').join('/'));
     return new DataLakeContract(scope, id, lakeName);
   }
 
@@ -132,15 +131,15 @@ export class DataLakeContract extends DataLakeBase {
   }
 
   public glueDatabaseName(zone: Zone): string {
-    return this.read(ContractEntry.glueDatabaseName(checkedZone(zone, this.lakeName)));
+    return this.read(ContractEntry.glueDatabaseName(this.zoneOf(zone)));
   }
 
   public zoneBucketName(zone: Zone): string {
-    return this.read(ContractEntry.zoneBucketName(checkedZone(zone, this.lakeName)));
+    return this.read(ContractEntry.zoneBucketName(this.zoneOf(zone)));
   }
 
   public zoneBucketArn(zone: Zone): string {
-    return this.read(ContractEntry.zoneBucketArn(checkedZone(zone, this.lakeName)));
+    return this.read(ContractEntry.zoneBucketArn(this.zoneOf(zone)));
   }
 
   /**
@@ -151,29 +150,4 @@ export class DataLakeContract extends DataLakeBase {
   private read(entry: string): string {
     return ssm.StringParameter.valueForStringParameter(this, contractParameterName(this.lakeName, entry));
   }
-}
-
-/** Throws unless `lakeName` is a literal of 3 to 40 lowercase letters, digits or hyphens. */
-export function validateLakeName(lakeName: unknown, who: string): void {
-  if (typeof lakeName !== 'string' || Token.isUnresolved(lakeName)) {
-    const got = typeof lakeName === 'string' ? 'a token' : typeof lakeName;
-    throw new Error(
-      `${who}: lakeName must be a literal string of 3 to 40 lowercase letters, digits or hyphens (got ${got}).`,
-    );
-  }
-  if (!LAKE_NAME_PATTERN.test(lakeName)) {
-    throw new Error(
-      `${who}: lakeName ${JSON.stringify(lakeName)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), ` +
-        'a digit (0-9) or a hyphen (-). It names the key alias alias/cdk-bis/<lakeName> and the contract path /cdk-bis/<lakeName>/.',
-    );
-  }
-}
-
-function checkedZone(zone: Zone, lakeName: string): Zone {
-  if (!(ZONES as readonly string[]).includes(zone)) {
-    throw new Error(
-      `Data lake '${lakeName}': unknown zone ${JSON.stringify(zone)}. Use one of: ${ZONES.join(', ')}.`,
-    );
-  }
-  return zone;
 }

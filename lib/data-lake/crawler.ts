@@ -4,26 +4,59 @@
  * database, and with CloudWatch logs encrypted with the lake key.
  */
 import { createHash } from 'node:crypto';
-import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import type { DataLake } from './data-lake';
-import { s3ViaService } from './grants';
-import { isZone, kindPrefix, type Zone, ZONES } from './zones';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, type IConstruct } from 'constructs';
+import { describeValue, lakeError } from './errors';
+import {
+  CRAWLER_CATALOG_READ_ACTIONS,
+  CRAWLER_CATALOG_WRITE_ACTIONS,
+  CRAWLER_LOG_ACTIONS,
+  crawlerLogGroupsArn,
+  glueCatalogArns,
+  KEY_READ_ACTIONS,
+  listOnlyUnder,
+  LOGS_KEY_ACTIONS,
+  objectsUnder,
+  READ_OBJECT_ACTIONS,
+  s3ViaService,
+} from './permissions';
+import {
+  isTabularKind,
+  isZone,
+  kindPrefix,
+  TABULAR_KINDS,
+  type TabularKind,
+  type Zone,
+  ZONES,
+} from './zones';
 
-/** The kinds whose data is tables: multimedia and documents have nothing to crawl. */
-export const CRAWLABLE_KINDS = ['structured', 'geographic'] as const;
-
-/** A kind of data a crawler can catalog. */
-export type CrawlableKind = (typeof CRAWLABLE_KINDS)[number];
+/**
+ * What a crawler needs of its lake, and nothing more: where a zone's data and database are, and
+ * the key its logs are encrypted with. `DataLake` is one; an imported contract is not, since a
+ * crawler lives in its lake's stack.
+ */
+export interface ICrawlableLake extends IConstruct {
+  /** The lake's name: it names the crawlers and their security configuration. */
+  readonly lakeName: string;
+  /** The lake key: it decrypts the crawled data and encrypts the crawler logs. */
+  readonly key: kms.IKey;
+  /** The name of a zone's bucket. */
+  zoneBucketName(zone: Zone): string;
+  /** The ARN of a zone's bucket. */
+  zoneBucketArn(zone: Zone): string;
+  /** The name of a zone's Glue database. */
+  glueDatabaseName(zone: Zone): string;
+}
 
 /** What `DataLake.addCrawler` crawls, and when. */
 export interface LakeCrawlerOptions {
   /** The zone whose bucket is crawled; the tables go to that zone's Glue database. */
   readonly zone: Zone;
   /** The kind crawled: `structured` or `geographic` (the kinds that hold tables). */
-  readonly kind: CrawlableKind;
+  readonly kind: TabularKind;
   /**
    * A sub-prefix under the kind to crawl instead of the whole kind, e.g. `sales-orders/`
    * (crawls `structured/sales-orders/`). Relative, without `..`; a missing trailing `/` is added.
@@ -59,7 +92,7 @@ export interface LakeCrawlerOptions {
 /** A crawler of a lake: the options plus the lake it belongs to. */
 export interface LakeCrawlerProps extends LakeCrawlerOptions {
   /** The lake whose zone is crawled. The crawler is created in the lake's stack. */
-  readonly lake: DataLake;
+  readonly lake: ICrawlableLake;
 }
 
 /** Glue's limit on crawler names. */
@@ -74,43 +107,6 @@ const PATH_SEGMENT = /^[A-Za-z0-9_.=-]+$/;
 const CRAWLER_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 const TABLE_PREFIX_PATTERN = /^[a-z0-9_]+$/;
-
-/** Catalog reads a crawler makes before it writes: its database, the tables and partitions it compares. */
-const CRAWLER_CATALOG_READ_ACTIONS = [
-  'glue:GetDatabase',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-  'glue:BatchGetPartition',
-];
-
-/** Catalog writes of a crawler: create and update only; no glue:Delete*, a crawler never deletes a table. */
-const CRAWLER_CATALOG_WRITE_ACTIONS = [
-  'glue:CreateTable',
-  'glue:UpdateTable',
-  'glue:CreatePartition',
-  'glue:BatchCreatePartition',
-  'glue:UpdatePartition',
-  'glue:BatchUpdatePartition',
-];
-
-/** What Glue does with the crawler's log group, as the crawler's role; AssociateKmsKey applies the security configuration. */
-const CRAWLER_LOG_ACTIONS = [
-  'logs:CreateLogGroup',
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'logs:AssociateKmsKey',
-];
-
-/** What CloudWatch Logs does with the lake key for an encrypted log group (CloudWatch Logs and Glue docs). */
-const LOGS_KEY_ACTIONS = [
-  'kms:Encrypt*',
-  'kms:Decrypt*',
-  'kms:ReEncrypt*',
-  'kms:GenerateDataKey*',
-  'kms:Describe*',
-];
 
 /** A statement of a crawler role, and why its wildcard resource, if any, is as narrow as it can be. */
 interface CrawlerPermission {
@@ -132,7 +128,7 @@ export class LakeCrawler extends Construct {
   /** The zone crawled. */
   public readonly zone: Zone;
   /** The kind crawled. */
-  public readonly kind: CrawlableKind;
+  public readonly kind: TabularKind;
   /** The key prefix crawled in the zone bucket, with its trailing slash, e.g. `structured/sales-orders/`. */
   public readonly prefix: string;
   /** The crawler's S3 target, `s3://<zone bucket>/<prefix>`. */
@@ -150,27 +146,27 @@ export class LakeCrawler extends Construct {
     super(scope, id);
     const lake = props.lake;
     const stack = Stack.of(this);
-    const what = `addCrawler '${id}' on data lake '${lake.lakeName}' (${this.node.path})`;
+    const refuse: Refuse = (problem) => lakeError(lake.lakeName, this.node.path, problem);
     if (stack !== Stack.of(lake)) {
-      throw new Error(
-        `${what}: a crawler lives in its lake's stack (${Stack.of(lake).node.path}), not in ${stack.node.path}. Use lake.addCrawler(id, options).`,
+      throw refuse(
+        `a crawler lives in its lake's stack (${Stack.of(lake).node.path}), not in ${stack.node.path}. Use lake.addCrawler(id, options).`,
       );
     }
-    this.zone = checkedZone(props.zone, what);
-    this.kind = checkedKind(props.kind, what);
-    const subPath = props.path === undefined ? '' : normalisedPath(props.path, this.kind, what);
+    this.zone = checkedZone(props.zone, refuse);
+    this.kind = checkedKind(props.kind, refuse);
+    const subPath = props.path === undefined ? '' : normalisedPath(props.path, this.kind, refuse);
     this.prefix = `${kindPrefix(this.kind)}${subPath}`;
-    const schedule = props.schedule === undefined ? undefined : checkedSchedule(props.schedule, what);
+    const schedule = props.schedule === undefined ? undefined : checkedSchedule(props.schedule, refuse);
     const tablePrefix =
-      props.tablePrefix === undefined ? undefined : checkedTablePrefix(props.tablePrefix, what);
+      props.tablePrefix === undefined ? undefined : checkedTablePrefix(props.tablePrefix, refuse);
     this.crawlerName =
       props.crawlerName === undefined
         ? defaultCrawlerName(lake.lakeName, this.zone, this.kind, subPath)
-        : checkedCrawlerName(props.crawlerName, what);
-    refuseDuplicateName(this, this.crawlerName, what);
+        : checkedCrawlerName(props.crawlerName, refuse);
+    refuseDuplicateName(this, this.crawlerName, refuse);
 
-    const bucket = lake.bucket(this.zone);
-    this.targetPath = `s3://${bucket.bucketName}/${this.prefix}`;
+    const bucketArn = lake.zoneBucketArn(this.zone);
+    this.targetPath = `s3://${lake.zoneBucketName(this.zone)}/${this.prefix}`;
     this.databaseName = lake.glueDatabaseName(this.zone);
     this.securityConfiguration = crawlerSecurityConfigurationOf(lake);
 
@@ -178,38 +174,33 @@ export class LakeCrawler extends Construct {
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description: `cdk-bis data lake ${lake.lakeName}: role of the Glue crawler ${this.crawlerName}, which catalogs ${this.zone} ${this.kind} data`,
     });
-    const catalogArns = [
-      stack.formatArn({ service: 'glue', resource: 'catalog', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
-      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
-    ];
     const permissions: CrawlerPermission[] = [
       {
         statement: new iam.PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: [`${bucket.bucketArn}/${this.prefix}*`],
+          actions: READ_OBJECT_ACTIONS,
+          resources: [objectsUnder(bucketArn, this.prefix)],
         }),
         wildcardReason: `The crawler reads every object under the prefix it crawls, ${this.prefix}; the wildcard is that prefix and no wider.`,
       },
       {
         statement: new iam.PolicyStatement({
           actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
+          resources: [bucketArn],
           // Listing is allowed only inside the crawled prefix, as grantRead does for a kind.
-          conditions: { StringLike: { 's3:prefix': [`${this.prefix}*`, this.prefix] } },
+          conditions: listOnlyUnder([this.prefix]),
         }),
       },
       {
         statement: new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [lake.keyArn],
+          actions: KEY_READ_ACTIONS,
+          resources: [lake.key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': s3ViaService(stack) } },
         }),
       },
       {
         statement: new iam.PolicyStatement({
           actions: [...CRAWLER_CATALOG_READ_ACTIONS, ...CRAWLER_CATALOG_WRITE_ACTIONS],
-          resources: catalogArns,
+          resources: glueCatalogArns(stack, [this.databaseName]),
         }),
         wildcardReason: `The crawler creates and updates the tables it discovers, whose names are known only when it runs; the wildcard is limited to the tables of the ${this.databaseName} database.`,
       },
@@ -248,14 +239,14 @@ export class LakeCrawler extends Construct {
  * The lake's crawler security configuration, created with the first crawler: it encrypts the
  * crawlers' CloudWatch logs with the lake key, which CloudWatch Logs may then use for crawler log groups only.
  */
-function crawlerSecurityConfigurationOf(lake: DataLake): glue.CfnSecurityConfiguration {
+function crawlerSecurityConfigurationOf(lake: ICrawlableLake): glue.CfnSecurityConfiguration {
   const existing = lake.node.tryFindChild(SECURITY_CONFIGURATION_ID);
   if (existing instanceof glue.CfnSecurityConfiguration) return existing;
   const stack = Stack.of(lake);
   const securityConfiguration = new glue.CfnSecurityConfiguration(lake, SECURITY_CONFIGURATION_ID, {
     name: `cdk-bis-${lake.lakeName}-crawlers`,
     encryptionConfiguration: {
-      cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: lake.keyArn },
+      cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: lake.key.keyArn },
     },
   });
   lake.key.addToResourcePolicy(
@@ -268,16 +259,6 @@ function crawlerSecurityConfigurationOf(lake: DataLake): glue.CfnSecurityConfigu
     }),
   );
   return securityConfiguration;
-}
-
-/** The ARN pattern of the account's Glue crawler log groups (and, through the wildcard, their streams). */
-function crawlerLogGroupsArn(stack: Stack): string {
-  return stack.formatArn({
-    service: 'logs',
-    resource: 'log-group',
-    resourceName: '/aws-glue/crawlers*',
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
 }
 
 /**
@@ -322,118 +303,121 @@ function flattenAsCdkNag(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function checkedZone(zone: unknown, what: string): Zone {
+/** Builds the error of a bad crawler option, at the crawler's path. */
+type Refuse = (problem: string) => Error;
+
+function checkedZone(zone: unknown, refuse: Refuse): Zone {
   if (!isZone(zone)) {
-    throw new Error(`${what}: zone ${describe(zone)} is not a lake zone. Use one of: ${ZONES.join(', ')}.`);
+    throw refuse(`zone ${describeValue(zone)} is not a lake zone. Use one of: ${ZONES.join(', ')}.`);
   }
   return zone;
 }
 
-function checkedKind(kind: unknown, what: string): CrawlableKind {
-  if ((CRAWLABLE_KINDS as readonly unknown[]).includes(kind)) return kind as CrawlableKind;
+function checkedKind(kind: unknown, refuse: Refuse): TabularKind {
+  if (isTabularKind(kind)) return kind;
   const why =
     kind === 'multimedia' || kind === 'documents'
       ? `${kind} data has no tables to crawl`
       : 'it is not a kind of the lake';
-  throw new Error(
-    `${what}: kind ${describe(kind)} cannot be crawled: ${why}. Use one of: ${CRAWLABLE_KINDS.join(', ')}.`,
+  throw refuse(
+    `kind ${describeValue(kind)} cannot be crawled: ${why}. Use one of: ${TABULAR_KINDS.join(', ')}.`,
   );
 }
 
 /** The sub-prefix under the kind, with its trailing slash: `sales-orders` becomes `sales-orders/`. */
-function normalisedPath(path: unknown, kind: CrawlableKind, what: string): string {
-  const refuse = (why: string): never => {
-    throw new Error(`${what}: path ${describe(path)} ${why}`);
+function normalisedPath(path: unknown, kind: TabularKind, refuse: Refuse): string {
+  const refusePath = (why: string): never => {
+    throw refuse(`path ${describeValue(path)} ${why}`);
   };
   if (typeof path !== 'string' || Token.isUnresolved(path)) {
-    return refuse(
+    return refusePath(
       "must be a literal string known at synth: it becomes the crawler's S3 target and the prefix of its IAM grants.",
     );
   }
   if (path.startsWith('/')) {
-    return refuse(
+    return refusePath(
       `is absolute: give it relative to the kind prefix, e.g. ${JSON.stringify(path.replace(/^\/+/, ''))}.`,
     );
   }
   if (path.startsWith(kindPrefix(kind))) {
-    return refuse(
+    return refusePath(
       `repeats the kind prefix: path is relative to '${kindPrefix(kind)}', so use ${JSON.stringify(path.slice(kindPrefix(kind).length))}.`,
     );
   }
   const segments = (path.endsWith('/') ? path.slice(0, -1) : path).split('/');
   if (segments.some((segment) => segment === '..' || segment === '.')) {
-    return refuse("has a '.' or '..' segment: name the sub-prefix directly, e.g. 'sales-orders/'.");
+    return refusePath("has a '.' or '..' segment: name the sub-prefix directly, e.g. 'sales-orders/'.");
   }
   if (segments.some((segment) => segment === '')) {
-    return refuse(
+    return refusePath(
       "has an empty segment ('//' or nothing at all): e.g. 'sales-orders/' or 'sales-orders/year=2026/'.",
     );
   }
   if (!segments.every((segment) => PATH_SEGMENT.test(segment))) {
-    return refuse(
+    return refusePath(
       "has a character other than letters, digits, '-', '_', '.', '=' and '/': wildcards and policy variables would widen the crawler's IAM prefix.",
     );
   }
   return `${segments.join('/')}/`;
 }
 
-function checkedSchedule(schedule: unknown, what: string): string {
+function checkedSchedule(schedule: unknown, refuse: Refuse): string {
   const example = "e.g. 'cron(15 2 * * ? *)' for every day at 02:15 UTC";
   if (typeof schedule !== 'string' || Token.isUnresolved(schedule)) {
-    throw new Error(
-      `${what}: schedule must be a literal Glue cron expression (got ${describe(schedule)}); ${example}.`,
+    throw refuse(
+      `schedule must be a literal Glue cron expression (got ${describeValue(schedule)}); ${example}.`,
     );
   }
   if (/^\s*rate\(/.test(schedule)) {
-    throw new Error(
-      `${what}: schedule ${JSON.stringify(schedule)} is a rate() expression, which Glue does not accept. Use cron(Minutes Hours Day-of-month Month Day-of-week Year), ${example}.`,
+    throw refuse(
+      `schedule ${JSON.stringify(schedule)} is a rate() expression, which Glue does not accept. Use cron(Minutes Hours Day-of-month Month Day-of-week Year), ${example}.`,
     );
   }
   const match = /^cron\((.*)\)$/.exec(schedule);
   const fields = match ? match[1].trim().split(/\s+/) : [];
   if (fields.length !== 6) {
-    throw new Error(
-      `${what}: schedule ${JSON.stringify(schedule)} is not a Glue cron expression: use cron(Minutes Hours Day-of-month Month Day-of-week Year), six fields, ${example}.`,
+    throw refuse(
+      `schedule ${JSON.stringify(schedule)} is not a Glue cron expression: use cron(Minutes Hours Day-of-month Month Day-of-week Year), six fields, ${example}.`,
     );
   }
   if ((fields[2] === '?') === (fields[4] === '?')) {
-    throw new Error(
-      `${what}: schedule ${JSON.stringify(schedule)} must have '?' in exactly one of Day-of-month (3rd field) and Day-of-week (5th field); ${example}.`,
+    throw refuse(
+      `schedule ${JSON.stringify(schedule)} must have '?' in exactly one of Day-of-month (3rd field) and Day-of-week (5th field); ${example}.`,
     );
   }
   return schedule;
 }
 
-function checkedTablePrefix(tablePrefix: unknown, what: string): string {
+function checkedTablePrefix(tablePrefix: unknown, refuse: Refuse): string {
   if (
     typeof tablePrefix !== 'string' ||
     Token.isUnresolved(tablePrefix) ||
     tablePrefix.length > MAX_TABLE_PREFIX_LENGTH ||
     !TABLE_PREFIX_PATTERN.test(tablePrefix)
   ) {
-    throw new Error(
-      `${what}: tablePrefix ${describe(tablePrefix)} is invalid: use 1 to ${MAX_TABLE_PREFIX_LENGTH} lowercase letters, digits or '_', e.g. 'sales_', or omit it for no prefix.`,
+    throw refuse(
+      `tablePrefix ${describeValue(tablePrefix)} is invalid: use 1 to ${MAX_TABLE_PREFIX_LENGTH} lowercase letters, digits or '_', e.g. 'sales_', or omit it for no prefix.`,
     );
   }
   return tablePrefix;
 }
 
-function checkedCrawlerName(name: unknown, what: string): string {
+function checkedCrawlerName(name: unknown, refuse: Refuse): string {
   if (
     typeof name !== 'string' ||
     Token.isUnresolved(name) ||
     name.length > MAX_CRAWLER_NAME_LENGTH ||
     !CRAWLER_NAME_PATTERN.test(name)
   ) {
-    throw new Error(
-      `${what}: crawlerName ${describe(name)} is invalid: use a literal of 1 to ${MAX_CRAWLER_NAME_LENGTH} letters, digits, '-', '_' or '.', or omit it for cdk-bis-<lakeName>-<zone>-<kind>[-<path>].`,
+    throw refuse(
+      `crawlerName ${describeValue(name)} is invalid: use a literal of 1 to ${MAX_CRAWLER_NAME_LENGTH} letters, digits, '-', '_' or '.', or omit it for cdk-bis-<lakeName>-<zone>-<kind>[-<path>].`,
     );
   }
   return name;
 }
 
 /** `cdk-bis-<lakeName>-<zone>-<kind>[-<path>]`, hashed at the end if the path would make it too long. */
-function defaultCrawlerName(lakeName: string, zone: Zone, kind: CrawlableKind, subPath: string): string {
+function defaultCrawlerName(lakeName: string, zone: Zone, kind: TabularKind, subPath: string): string {
   const base = `cdk-bis-${lakeName}-${zone}-${kind}`;
   const slug = subPath
     .toLowerCase()
@@ -447,18 +431,13 @@ function defaultCrawlerName(lakeName: string, zone: Zone, kind: CrawlableKind, s
 }
 
 /** Glue crawler names are unique per account and Region: two crawlers of one stack may not share one. */
-function refuseDuplicateName(crawler: LakeCrawler, name: string, what: string): void {
+function refuseDuplicateName(crawler: LakeCrawler, name: string, refuse: Refuse): void {
   const other = Stack.of(crawler)
     .node.findAll()
     .find((node) => node instanceof LakeCrawler && node !== crawler && node.crawlerName === name);
   if (other) {
-    throw new Error(
-      `${what}: crawler name ${JSON.stringify(name)} is already used by ${other.node.path}. Give one of them another crawlerName, or crawl another path.`,
+    throw refuse(
+      `crawler name ${JSON.stringify(name)} is already used by ${other.node.path}. Give one of them another crawlerName, or crawl another path.`,
     );
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return Token.isUnresolved(value) ? 'a token' : JSON.stringify(value);
-  return value === undefined ? 'undefined' : typeof value;
 }

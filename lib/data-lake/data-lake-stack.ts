@@ -1,11 +1,9 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../../policies/marks';
 import { BisRole } from '../roles';
 import { DataLake, type DataLakeProps } from './data-lake';
-
-/** The cost-allocation tag keys the stack carries (BIS-CO9). */
-export const OWNER_TAG = 'bis:owner';
-export const COST_CENTER_TAG = 'bis:cost-center';
+import { lakeError } from './errors';
 
 export interface DataLakeStackProps extends StackProps, DataLakeProps {
   /**
@@ -35,16 +33,20 @@ export class DataLakeStack extends Stack {
   constructor(scope: Construct, id: string, props: DataLakeStackProps) {
     super(scope, id, props);
     BisRole.of(this).set('data-platform');
-    Tags.of(this).add(OWNER_TAG, nonEmpty(props.owner ?? 'platform', 'owner'));
-    Tags.of(this).add(COST_CENTER_TAG, nonEmpty(props.costCenter ?? 'data-platform', 'costCenter'));
+    const tagValue = (value: string, prop: string): string => {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw lakeError(
+          props.lakeName,
+          this.node.path,
+          `${prop} must be a non-empty string; it becomes a cost-allocation tag.`,
+        );
+      }
+      return value;
+    };
+    // The cost-allocation tags BIS-CO9 looks for.
+    Tags.of(this).add(BIS_OWNER_TAG, tagValue(props.owner ?? 'platform', 'owner'));
+    Tags.of(this).add(BIS_COST_CENTER_TAG, tagValue(props.costCenter ?? 'data-platform', 'costCenter'));
     // DataLake reads only its own props; the StackProps in `props` pass through unread.
     this.lake = new DataLake(this, 'Lake', props);
   }
-}
-
-function nonEmpty(value: string, prop: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(`DataLakeStack: ${prop} must be a non-empty string; it becomes a cost-allocation tag.`);
-  }
-  return value;
 }

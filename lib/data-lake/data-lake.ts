@@ -1,17 +1,18 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { type DataLakeQueryOptions, glueDatabaseNameOf, LakeCatalog, workGroupNameOf } from './catalog';
-import { publishContract, validateLakeName } from './contract';
-import { LakeCrawler, type LakeCrawlerOptions } from './crawler';
-import { DataLakeBase, s3ViaService } from './grants';
-import { isZone, kindPrefix, type Zone, ZONES } from './zones';
-
-/** The context flag that must be `true` before a lake may be created with `removalPolicy: DESTROY`. */
-export const ALLOW_DATA_DESTRUCTION_CONTEXT = 'cdk-bis:allowDataDestruction';
+import { DataLakeContract, publishContract } from './contract';
+import { type ICrawlableLake, LakeCrawler, type LakeCrawlerOptions } from './crawler';
+import { DataLakeBase, type IDataLake } from './data-lake-base';
+import { gatedRemovalPolicy } from './destruction-gate';
+import { describeValue } from './errors';
+import { validateLakeName } from './lake-name';
+import { KEY_ADMINISTRATION_ACTIONS, KEY_USE_ACTIONS, s3ViaService } from './permissions';
+import { kindPrefix, type Zone, ZONES } from './zones';
 
 /** The minimum TLS version every lake bucket accepts. */
 const MINIMUM_TLS_VERSION = 1.2;
@@ -91,18 +92,33 @@ export interface DataLakeProps {
  *
  * @example
  * const lake = new DataLake(this, 'Lake', { lakeName: 'enterprise' });
- * lake.bucket('curated'); // the curated zone
  * lake.prefix('geographic'); // 'geographic/'
  * lake.grantCurate(curateFn);
  */
-export class DataLake extends DataLakeBase {
+export class DataLake extends DataLakeBase implements ICrawlableLake {
+  /**
+   * The lake named `lakeName`, imported through its published contract: the same as
+   * `DataLakeContract.fromLakeName`. The lake must be deployed in the same account and Region
+   * before the importing stack: SSM parameters are Regional.
+   *
+   * @example
+   * const lake = DataLake.fromLakeName(this, 'Lake', 'enterprise');
+   * lake.grantRead(fn, { zones: ['curated'], kinds: ['structured'] });
+   */
+  public static fromLakeName(scope: Construct, id: string, lakeName: string): IDataLake {
+    return DataLakeContract.fromLakeName(scope, id, lakeName);
+  }
+
   /** The lake's name, as given. */
   public readonly lakeName: string;
   /** The customer-managed key that encrypts the zone buckets and the query results. */
   public readonly key: kms.IKey;
   /** The ARN of `key`. */
   public readonly keyArn: string;
-  /** The zone buckets, by zone. */
+  /**
+   * The zone buckets, by zone: the escape hatch, as `bucket(zone)` is. A bucket's own `grantXxx`
+   * opens the whole bucket, every kind; give access with the lake's grants.
+   */
   public readonly zones: Readonly<Record<Zone, s3.IBucket>>;
   /** Receives the server access logs of every other lake bucket (SSE-S3: S3 delivers logs only there). */
   public readonly accessLogBucket: s3.IBucket;
@@ -123,25 +139,36 @@ export class DataLake extends DataLakeBase {
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
-    validateLakeName(props.lakeName, 'DataLake');
+    validateLakeName(props.lakeName, this.node.path);
     this.lakeName = props.lakeName;
-    this.removalPolicy = this.gateRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.removalPolicy = gatedRemovalPolicy(
+      this,
+      this.lakeName,
+      props.removalPolicy ?? RemovalPolicy.RETAIN,
+      {
+        destroyedHow: 'empties and deletes every lake bucket and schedules the lake key for deletion',
+        snapshotRefusedBy: 'S3 buckets or KMS keys',
+      },
+    );
     const autoDeleteObjects = this.removalPolicy === RemovalPolicy.DESTROY;
 
-    const landingExpiration = wholeDays(props.landingExpiration ?? Duration.days(30), 'landingExpiration');
-    const noncurrentExpiration = wholeDays(
+    const landingExpiration = this.wholeDays(
+      props.landingExpiration ?? Duration.days(30),
+      'landingExpiration',
+    );
+    const noncurrentExpiration = this.wholeDays(
       props.noncurrentVersionExpiration ?? Duration.days(90),
       'noncurrentVersionExpiration',
     );
-    const accessLogRetention = wholeDays(
+    const accessLogRetention = this.wholeDays(
       props.accessLogRetention ?? Duration.days(365),
       'accessLogRetention',
     );
-    const queryResultsExpiration = wholeDays(
+    const queryResultsExpiration = this.wholeDays(
       props.queryResultsExpiration ?? Duration.days(7),
       'queryResultsExpiration',
     );
-    const objectLock = props.rawObjectLock ? objectLockRetention(props.rawObjectLock) : undefined;
+    const objectLock = props.rawObjectLock ? this.objectLockRetention(props.rawObjectLock) : undefined;
 
     // Log delivery by bucket policy, whatever the app's flags say: CDK's default (an ACL) is
     // refused with BucketOwnerEnforced, which disables ACLs.
@@ -281,14 +308,15 @@ export class DataLake extends DataLakeBase {
     }
   }
 
-  /** The bucket of a zone. */
+  /**
+   * The bucket of a zone: the escape hatch, for the platform's own wiring in the lake's stack
+   * (notifications, metrics, replication). Its own `grantRead`, `grantReadWrite`, ... open the
+   * whole bucket, every kind, past the zone × kind grants: give access with `grantRead`,
+   * `grantWrite`, `grantCurate` and `grantQuery` instead. Applications never see it: `IDataLake`
+   * has no buckets.
+   */
   public bucket(zone: Zone): s3.IBucket {
-    if (!isZone(zone)) {
-      throw new Error(
-        `DataLake '${this.lakeName}': unknown zone ${JSON.stringify(zone)}. Use one of: ${ZONES.join(', ')}.`,
-      );
-    }
-    return this.zones[zone];
+    return this.zones[this.zoneOf(zone)];
   }
 
   public zoneBucketName(zone: Zone): string {
@@ -300,8 +328,7 @@ export class DataLake extends DataLakeBase {
   }
 
   public glueDatabaseName(zone: Zone): string {
-    this.bucket(zone); // refuses an unknown zone
-    return glueDatabaseNameOf(this.lakeName, zone);
+    return glueDatabaseNameOf(this.lakeName, this.zoneOf(zone));
   }
 
   /**
@@ -317,24 +344,35 @@ export class DataLake extends DataLakeBase {
     return new LakeCrawler(this, id, { ...options, lake: this });
   }
 
-  /** DESTROY only behind the context flag; every other policy keeps the data. */
-  private gateRemovalPolicy(policy: RemovalPolicy): RemovalPolicy {
-    if (policy === RemovalPolicy.SNAPSHOT) {
-      throw new Error(
-        `DataLake '${this.lakeName}' (${this.node.path}): removalPolicy SNAPSHOT is not supported by S3 buckets or KMS keys. ` +
-          'Use RemovalPolicy.RETAIN (the default) or RETAIN_ON_UPDATE_OR_DELETE.',
-      );
+  /** A duration prop in whole days, at least 1. */
+  private wholeDays(duration: Duration, prop: string): number {
+    if (duration.isUnresolved()) {
+      throw this.error(`${prop} must be a literal duration, not a deploy-time token.`);
     }
-    if (policy !== RemovalPolicy.DESTROY) return policy;
-    const flag: unknown = this.node.tryGetContext(ALLOW_DATA_DESTRUCTION_CONTEXT);
-    if (flag === true || flag === 'true') return policy;
-    throw new Error(
-      `DataLake '${this.lakeName}' (${this.node.path}): removalPolicy is DESTROY, which empties and deletes every lake bucket ` +
-        `and schedules the lake key for deletion. DESTROY needs the context flag '${ALLOW_DATA_DESTRUCTION_CONTEXT}' set to true ` +
-        `(found ${JSON.stringify(flag ?? null)}). Set it for one command: \`cdk synth -c ${ALLOW_DATA_DESTRUCTION_CONTEXT}=true\` ` +
-        `(or \`cdk deploy -c ${ALLOW_DATA_DESTRUCTION_CONTEXT}=true\`), or put "${ALLOW_DATA_DESTRUCTION_CONTEXT}": true in the ` +
-        'context of cdk.json for a throw-away environment. To keep the data, remove removalPolicy (the default is RETAIN).',
-    );
+    let days: number;
+    try {
+      days = duration.toDays();
+    } catch {
+      throw this.error(`${prop} must be a whole number of days (got ${duration.toHumanString()}).`);
+    }
+    if (days < 1) {
+      throw this.error(`${prop} must be at least 1 day (got ${duration.toHumanString()}).`);
+    }
+    return days;
+  }
+
+  private objectLockRetention(lock: RawObjectLock): s3.ObjectLockRetention {
+    const days = Duration.days(this.wholeDays(lock.retention, 'rawObjectLock.retention'));
+    switch (lock.mode) {
+      case 'GOVERNANCE':
+        return s3.ObjectLockRetention.governance(days);
+      case 'COMPLIANCE':
+        return s3.ObjectLockRetention.compliance(days);
+      default:
+        throw this.error(
+          `rawObjectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE' (got ${describeValue(lock.mode)}).`,
+        );
+    }
   }
 
   /**
@@ -405,28 +443,6 @@ export class DataLake extends DataLakeBase {
   }
 }
 
-/** What the account's administrators do with the lake key; none of it reads or writes data. */
-const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
-];
-
-/** Cryptographic use of the lake key, which S3 performs for the principals the lake grants. */
-const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
-
 /**
  * The lake key's policy. Administration is delegated to the account's IAM, as every key needs;
  * use is allowed only when S3 in the lake's own Region calls KMS for a principal of this account.
@@ -459,46 +475,8 @@ function lakeKeyPolicy(stack: Stack): iam.PolicyDocument {
   });
 }
 
-function wholeDays(duration: Duration, prop: string): number {
-  if (duration.isUnresolved()) {
-    throw new Error(`DataLake: ${prop} must be a literal duration, not a deploy-time token.`);
-  }
-  let days: number;
-  try {
-    days = duration.toDays();
-  } catch {
-    throw new Error(`DataLake: ${prop} must be a whole number of days (got ${duration.toHumanString()}).`);
-  }
-  if (days < 1) {
-    throw new Error(`DataLake: ${prop} must be at least 1 day (got ${duration.toHumanString()}).`);
-  }
-  return days;
-}
-
-function objectLockRetention(lock: RawObjectLock): s3.ObjectLockRetention {
-  const days = Duration.days(wholeDays(lock.retention, 'rawObjectLock.retention'));
-  switch (lock.mode) {
-    case 'GOVERNANCE':
-      return s3.ObjectLockRetention.governance(days);
-    case 'COMPLIANCE':
-      return s3.ObjectLockRetention.compliance(days);
-    default:
-      throw new Error(
-        `DataLake: rawObjectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE' (got ${describe(lock.mode)}).`,
-      );
-  }
-}
-
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string'
-    ? Token.isUnresolved(value)
-      ? 'a token'
-      : JSON.stringify(value)
-    : typeof value;
 }
 
 /** The construct id aws-cdk-lib gives its stack-wide S3 notifications handler (a singleton). */

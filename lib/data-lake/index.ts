@@ -1,15 +1,29 @@
-// The data-lake door: import from here, not from the files behind it.
-export * from './zones';
-export * from './grants';
+// The data-lake door: the public API, and only that. Import from here, not from the files behind it.
+export { ALLOW_DATA_DESTRUCTION_CONTEXT } from './destruction-gate';
 export {
-  DataLakeQueryOptions,
+  isKind,
+  isTabularKind,
+  isZone,
+  type Kind,
+  KINDS,
+  TABULAR_KINDS,
+  type TabularKind,
+  type Zone,
+  ZONES,
+} from './zones';
+export type { DataLakeReadOptions, DataLakeWriteOptions, IDataLake } from './data-lake-base';
+export { DataLake, type DataLakeProps, type RawObjectLock } from './data-lake';
+export { DataLakeStack, type DataLakeStackProps } from './data-lake-stack';
+export { CONTRACT_VERSION, ContractEntry, contractParameterName, DataLakeContract } from './contract';
+export {
+  type DataLakeQueryOptions,
   DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY,
   glueDatabaseNameOf,
   LakeCatalog,
+  type LakeCatalogProps,
   QUERY_RESULTS_PREFIX,
   workGroupNameOf,
 } from './catalog';
-export { CONTRACT_VERSION, ContractEntry, contractParameterName, DataLakeContract } from './contract';
-export * from './crawler';
-export * from './data-lake';
-export * from './data-lake-stack';
+export { type ICrawlableLake, LakeCrawler, type LakeCrawlerOptions, type LakeCrawlerProps } from './crawler';
+// The tag keys DataLakeStack writes; defined once, with the rules that read them.
+export { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../../policies/marks';

@@ -28,6 +28,12 @@ export const KINDS = ['structured', 'multimedia', 'documents', 'geographic'] as 
  */
 export type Kind = (typeof KINDS)[number];
 
+/** The kinds whose data is tables in the zone databases: the ones a crawler catalogs and `grantRead` opens Glue for. */
+export const TABULAR_KINDS = ['structured', 'geographic'] as const satisfies readonly Kind[];
+
+/** A kind of data that is tables: `structured` or `geographic`. */
+export type TabularKind = (typeof TABULAR_KINDS)[number];
+
 export function isZone(value: unknown): value is Zone {
   return typeof value === 'string' && (ZONES as readonly string[]).includes(value);
 }
@@ -36,10 +42,14 @@ export function isKind(value: unknown): value is Kind {
   return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
 }
 
-/** The key prefix of a kind inside any zone, with its trailing slash: `kindPrefix('structured')` is `'structured/'`. */
+export function isTabularKind(value: unknown): value is TabularKind {
+  return typeof value === 'string' && (TABULAR_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * The key prefix of a kind inside any zone, with its trailing slash: `kindPrefix('structured')` is
+ * `'structured/'`. Internal: callers pass a checked kind; users ask `lake.prefix(kind)`, which checks it.
+ */
 export function kindPrefix(kind: Kind): string {
-  if (!isKind(kind)) {
-    throw new Error(`Unknown data kind ${JSON.stringify(kind)}. Use one of: ${KINDS.join(', ')}.`);
-  }
   return `${kind}/`;
 }

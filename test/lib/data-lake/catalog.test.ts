@@ -1,7 +1,13 @@
 import { RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DataLakeContract, DataLakeStack, ZONES } from '../../../lib/data-lake';
+import {
+  ALLOW_DATA_DESTRUCTION_CONTEXT,
+  DataLakeContract,
+  DataLakeStack,
+  LakeCatalog,
+  ZONES,
+} from '../../../lib/data-lake';
 import {
   arnInStack,
   GLUE_READ_ACTIONS,
@@ -248,5 +254,68 @@ describe('DataLakeContract.grantQuery', () => {
       ...ZONES.map((zone) => arnInStack('glue', ':table/', ref(`glue/${zone}/database-name`), '/*')),
     ]);
     expect(JSON.stringify(statements)).not.toContain('zones/');
+  });
+});
+
+describe('LakeCatalog on its own, (scope, id, props)', () => {
+  const required = {
+    lakeName: 'finance-lake',
+    keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/5f0c8a3e-2b7d-4c19-9e64-a1d2b3c4e5f6',
+    queryResultsBucketName: 'finance-results',
+  };
+
+  test('with only the required props: retained, enforced, 10 GiB cutoff, results under results/', () => {
+    const stack = new Stack(lakeApp(), 'Catalogs');
+    const catalog = new LakeCatalog(stack, 'Catalog', required);
+    const template = Template.fromStack(stack);
+    for (const zone of ZONES) {
+      expect(template.toJSON().Resources[stack.getLogicalId(catalog.databases[zone])]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { DatabaseInput: { Name: `finance_lake_${zone}` } },
+      });
+    }
+    expect(workGroupOf(template)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(workGroupOf(template).Properties).toMatchObject({
+      Name: 'cdk-bis-finance-lake',
+      RecursiveDeleteOption: false,
+    });
+    expect(configurationOf(template)).toMatchObject({
+      EnforceWorkGroupConfiguration: true,
+      BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+      ResultConfiguration: {
+        OutputLocation: 's3://finance-results/results/',
+        EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: required.keyArn },
+      },
+    });
+    expect(catalog.resultsLocation).toBe('s3://finance-results/results/');
+  });
+
+  test('DESTROY needs the destruction flag, as the lake does', () => {
+    const refused = () =>
+      new LakeCatalog(new Stack(lakeApp(), 'Catalogs'), 'Catalog', {
+        ...required,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    expect(refused).toThrow(/context flag 'cdk-bis:allowDataDestruction' set to true/);
+    const allowed = new Stack(lakeApp({ [ALLOW_DATA_DESTRUCTION_CONTEXT]: true }), 'Catalogs');
+    new LakeCatalog(allowed, 'Catalog', { ...required, removalPolicy: RemovalPolicy.DESTROY });
+    expect(workGroupOf(Template.fromStack(allowed))).toMatchObject({ DeletionPolicy: 'Delete' });
+  });
+
+  test('SNAPSHOT and a bad lake name are refused, naming the catalog', () => {
+    expect(
+      () =>
+        new LakeCatalog(new Stack(lakeApp(), 'Catalogs'), 'Catalog', {
+          ...required,
+          removalPolicy: RemovalPolicy.SNAPSHOT,
+        }),
+    ).toThrow(
+      "DataLake 'finance-lake' (Catalogs/Catalog): removalPolicy SNAPSHOT is not supported by Glue databases or Athena workgroups.",
+    );
+    expect(
+      () =>
+        new LakeCatalog(new Stack(lakeApp(), 'Catalogs'), 'Catalog', { ...required, lakeName: 'Finance' }),
+    ).toThrow(`DataLake 'Finance' (Catalogs/Catalog): lakeName "Finance" is invalid`);
   });
 });

@@ -6,6 +6,7 @@ import { BisChecks } from '../../../policies/bis-checks';
 import {
   CONTRACT_VERSION,
   contractParameterName,
+  DataLake,
   DataLakeContract,
   DataLakeStack,
   KINDS,
@@ -199,15 +200,41 @@ describe('DataLakeContract.fromLakeName', () => {
   test('refuses an invalid lake name and an unknown zone', () => {
     const stack = new Stack(lakeApp(), 'Orders');
     expect(() => DataLakeContract.fromLakeName(stack, 'Bad', 'Enterprise')).toThrow(
-      /DataLakeContract.fromLakeName: lakeName "Enterprise" is invalid/,
+      /DataLake 'Enterprise' \(Orders\/Bad\): lakeName "Enterprise" is invalid/,
     );
     const lake = DataLakeContract.fromLakeName(stack, 'Lake', 'enterprise');
     expect(() => lake.zoneBucketArn('gold' as never)).toThrow(
-      `Data lake 'enterprise': unknown zone "gold". Use one of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Orders/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
     );
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(() => lake.grantRead(role, { zones: ['gold' as never], kinds: ['structured'] })).toThrow(
-      `grantRead on data lake 'enterprise' (Orders/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Orders/Lake): grantRead: unknown zone "gold". Use one of: landing, raw, curated.`,
     );
+  });
+});
+
+describe('DataLake.fromLakeName', () => {
+  /** The template of an application stack that imports the lake with `importer` and reads from it. */
+  function applicationImportingWith(importer: typeof DataLake.fromLakeName): unknown {
+    const stack = new Stack(lakeApp(), 'Orders');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const lake = importer(stack, 'Lake', 'enterprise');
+    lake.grantRead(role, { zones: ['curated'], kinds: ['structured', 'documents'] });
+    lake.grantQuery(role);
+    return Template.fromStack(stack).toJSON();
+  }
+
+  test('is the same importer as DataLakeContract.fromLakeName: the same template, the same contract reader', () => {
+    const stack = new Stack(lakeApp(), 'Orders');
+    expect(DataLake.fromLakeName(stack, 'Lake', 'enterprise')).toBeInstanceOf(DataLakeContract);
+    expect(applicationImportingWith(DataLake.fromLakeName)).toEqual(
+      applicationImportingWith(DataLakeContract.fromLakeName),
+    );
+  });
+
+  test('imports through the contract parameters, with no reference to a lake stack', () => {
+    const template = JSON.stringify(applicationImportingWith(DataLake.fromLakeName));
+    expect(template).toContain(contractParameterName('enterprise', 'zones/curated/bucket-arn'));
+    expect(template).not.toContain('Fn::ImportValue');
   });
 });

@@ -338,7 +338,7 @@ describe('two crawlers', () => {
         dataLake.addCrawler('SalesOrdersAgain', SALES),
       ]),
     ).toThrow(
-      `addCrawler 'SalesOrdersAgain' on data lake 'enterprise' (Lake/Lake/SalesOrdersAgain): crawler name "cdk-bis-enterprise-curated-structured-sales-orders" is already used by Lake/Lake/SalesOrders. Give one of them another crawlerName, or crawl another path.`,
+      `DataLake 'enterprise' (Lake/Lake/SalesOrdersAgain): crawler name "cdk-bis-enterprise-curated-structured-sales-orders" is already used by Lake/Lake/SalesOrders. Give one of them another crawlerName, or crawl another path.`,
     );
   });
 });
@@ -422,7 +422,7 @@ describe('bad crawler options are errors that name the option, the value and the
       lakeWithCrawlers((dataLake) => [
         dataLake.addCrawler('SalesOrders', { ...SALES, ...options } as LakeCrawlerOptions),
       ]),
-    ).toThrow(`addCrawler 'SalesOrders' on data lake 'enterprise' (Lake/Lake/SalesOrders): ${message}`);
+    ).toThrow(`DataLake 'enterprise' (Lake/Lake/SalesOrders): ${message}`);
   });
 
   test('a crawler outside its lake stack is refused', () => {

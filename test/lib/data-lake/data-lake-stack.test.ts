@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { BisChecks } from '../../../policies/bis-checks';
 import { BIS_ROLE_TAG, BisRole } from '../../../lib/roles';
-import { COST_CENTER_TAG, DataLakeStack, OWNER_TAG } from '../../../lib/data-lake';
+import { BIS_COST_CENTER_TAG as COST_CENTER_TAG, BIS_OWNER_TAG as OWNER_TAG } from '../../../policies/marks';
+import { DataLakeStack } from '../../../lib/data-lake';
 import { lakeApp, synthLake } from './lake-fixture';
 
 describe('DataLakeStack', () => {

@@ -162,7 +162,7 @@ describe('DataLake.grantWrite', () => {
     const role = new iam.Role(lake, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
     const options = { kinds: ['structured'], zones: ['curated'] } as unknown as { kinds: Kind[] };
     expect(() => lake.grantWrite(role, options)).toThrow(
-      /grantWrite on data lake 'enterprise' \(Lake\/Lake\): zones is not an option: grantWrite writes to the landing zone only\. .*grantCurate/,
+      /DataLake 'enterprise' \(Lake\/Lake\): grantWrite: zones is not an option: grantWrite writes to the landing zone only\. .*grantCurate/,
     );
   });
 });
@@ -248,26 +248,30 @@ describe('grant validation', () => {
 
   test('an unknown zone is named, with the valid ones', () => {
     expect(read({ zones: ['curated', 'gold'], kinds: ['structured'] })).toThrow(
-      `grantRead on data lake 'enterprise' (Lake/Lake): unknown zone "gold". Use one of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Lake/Lake): grantRead: unknown zone "gold". Use one of: landing, raw, curated.`,
     );
   });
 
   test('an unknown kind is named, with the valid ones', () => {
     expect(read({ zones: ['curated'], kinds: ['video'] })).toThrow(
-      `grantRead on data lake 'enterprise' (Lake/Lake): unknown kind "video". Use one of: structured, multimedia, documents, geographic.`,
+      `DataLake 'enterprise' (Lake/Lake): grantRead: unknown kind "video". Use one of: structured, multimedia, documents, geographic.`,
     );
     expect(write({ kinds: ['structured', 'tables'] })).toThrow(
-      /grantWrite .*unknown kind "tables"\. Use one of/,
+      /DataLake 'enterprise' \(Lake\/Lake\): grantWrite: unknown kind "tables"\. Use one of/,
     );
   });
 
   test('empty or missing lists are refused', () => {
     expect(read({ zones: [], kinds: ['structured'] })).toThrow(
-      `grantRead on data lake 'enterprise' (Lake/Lake): zones must list at least one zone (got []). Use some of: landing, raw, curated.`,
+      `DataLake 'enterprise' (Lake/Lake): grantRead: zones must list at least one zone (got []). Use some of: landing, raw, curated.`,
     );
     expect(read({ zones: ['raw'], kinds: [] })).toThrow(/kinds must list at least one kind \(got \[\]\)/);
     expect(read({ zones: ['raw'] })).toThrow(/kinds must list at least one kind \(got null\)/);
-    expect(write({ kinds: [] })).toThrow(/grantWrite .*kinds must list at least one kind/);
-    expect(write(undefined)).toThrow(/grantWrite .*kinds must list at least one kind/);
+    expect(write({ kinds: [] })).toThrow(
+      /DataLake 'enterprise' \(Lake\/Lake\): grantWrite: kinds must list at least one kind/,
+    );
+    expect(write(undefined)).toThrow(
+      /DataLake 'enterprise' \(Lake\/Lake\): grantWrite: kinds must list at least one kind/,
+    );
   });
 });

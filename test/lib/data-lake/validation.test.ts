@@ -22,7 +22,7 @@ describe('lakeName validation', () => {
     ['slash', 'my/lake'],
   ])('%s (%p) is an error that names the prop and the rule', (_why, name) => {
     expect(lakeNamed(name)).toThrow(
-      `DataLake: lakeName ${JSON.stringify(name)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), a digit (0-9) or a hyphen (-).`,
+      `DataLake '${name}' (Lake/Lake): lakeName ${JSON.stringify(name)} is invalid: use 3 to 40 characters, each a lowercase letter (a-z), a digit (0-9) or a hyphen (-).`,
     );
   });
 
@@ -40,9 +40,11 @@ describe('duration validation', () => {
     'queryResultsExpiration',
   ])('%s must be whole days and at least one day', (prop) => {
     expect(() => synthLake({ [prop]: Duration.hours(36) })).toThrow(
-      `DataLake: ${prop} must be a whole number of days (got 1 day 12 hours).`,
+      `DataLake 'enterprise' (Lake/Lake): ${prop} must be a whole number of days (got 1 day 12 hours).`,
     );
-    expect(() => synthLake({ [prop]: Duration.days(0) })).toThrow(`DataLake: ${prop} must be at least 1 day`);
+    expect(() => synthLake({ [prop]: Duration.days(0) })).toThrow(
+      `DataLake 'enterprise' (Lake/Lake): ${prop} must be at least 1 day`,
+    );
   });
 
   test('rawObjectLock needs a known mode and a retention of whole days', () => {
@@ -50,7 +52,9 @@ describe('duration validation', () => {
       synthLake({
         rawObjectLock: { mode: 'LEGAL_HOLD', retention: Duration.days(1) } as unknown as RawObjectLock,
       }),
-    ).toThrow(`DataLake: rawObjectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE' (got "LEGAL_HOLD").`);
+    ).toThrow(
+      `DataLake 'enterprise' (Lake/Lake): rawObjectLock.mode must be 'GOVERNANCE' or 'COMPLIANCE' (got "LEGAL_HOLD").`,
+    );
     expect(() =>
       synthLake({ rawObjectLock: { mode: 'GOVERNANCE', retention: Duration.minutes(90) } }),
     ).toThrow(/rawObjectLock.retention must be a whole number of days/);
@@ -62,6 +66,8 @@ describe('cost-allocation tag validation', () => {
     ['owner', { owner: ' ' }],
     ['costCenter', { costCenter: '' }],
   ])('an empty %s is an error', (prop, props) => {
-    expect(() => synthLake(props)).toThrow(`DataLakeStack: ${prop} must be a non-empty string`);
+    expect(() => synthLake(props)).toThrow(
+      `DataLake 'enterprise' (Lake): ${prop} must be a non-empty string`,
+    );
   });
 });

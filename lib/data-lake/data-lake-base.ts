@@ -1,12 +1,27 @@
 /*
- * The only way into the lake: least-privilege grants, shared by the DataLake and its imported contract.
- * Every grant is an identity policy on the grantee: an application stack never edits a lake bucket policy.
+ * What every lake is, built here or imported (`IDataLake`), and the grants written once for both
+ * (`DataLakeBase`): the only way into the lake. Every grant is an identity policy on the grantee:
+ * an application stack never edits a lake bucket policy.
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { QUERY_RESULTS_PREFIX } from './catalog';
-import { isKind, isZone, type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
+import { lakeError, unknownValuesProblem } from './errors';
+import {
+  athenaWorkGroupArn,
+  ATHENA_QUERY_ACTIONS,
+  glueCatalogArns,
+  GLUE_READ_ACTIONS,
+  KEY_READ_ACTIONS,
+  KEY_WRITE_ACTIONS,
+  listOnlyUnder,
+  objectsUnder,
+  READ_OBJECT_ACTIONS,
+  s3ViaService,
+  WRITE_OBJECT_ACTIONS,
+} from './permissions';
+import { isKind, isTabularKind, isZone, type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
 
 /** What `grantRead` opens: every kind listed, in every zone listed. */
 export interface DataLakeReadOptions {
@@ -24,7 +39,7 @@ export interface DataLakeWriteOptions {
 
 /**
  * A data lake, built in this app (`DataLake`) or imported through its published contract
- * (`DataLakeContract.fromLakeName`). Names and ARNs may be tokens.
+ * (`DataLake.fromLakeName`, the same as `DataLakeContract.fromLakeName`). Names and ARNs may be tokens.
  */
 export interface IDataLake extends IConstruct {
   /** The lake's name: it names the key alias and the contract path `/cdk-bis/<lakeName>/`. */
@@ -68,31 +83,6 @@ export interface IDataLake extends IConstruct {
   grantQuery(grantee: iam.IGrantable): iam.Grant;
 }
 
-/** Catalog reads: enough for Athena to plan a query, nothing that changes the catalog. */
-const GLUE_READ_ACTIONS = [
-  'glue:GetDatabase',
-  'glue:GetDatabases',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-];
-
-/** What a query runner does in its workgroup. */
-const ATHENA_QUERY_ACTIONS = [
-  'athena:StartQueryExecution',
-  'athena:GetQueryExecution',
-  'athena:GetQueryResults',
-  'athena:StopQueryExecution',
-  'athena:GetWorkGroup',
-];
-
-/** The kinds whose data is tables in the zone databases. */
-const TABULAR_KINDS: readonly Kind[] = ['structured', 'geographic'];
-
-/** The S3 object actions of a writer: multipart uploads are aborted by the writer, not only by lifecycle. */
-const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
-
 /**
  * The grants of a lake, written once against names and ARNs that may be tokens. `DataLake` and
  * `DataLakeContract` only say where their buckets and key are.
@@ -109,6 +99,9 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   public abstract zoneBucketArn(zone: Zone): string;
 
   public prefix(kind: Kind): string {
+    if (!isKind(kind)) {
+      throw this.error(`Unknown data kind ${JSON.stringify(kind)}. Use one of: ${KINDS.join(', ')}.`);
+    }
     return kindPrefix(kind);
   }
 
@@ -117,15 +110,13 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     const kinds = this.checked('grantRead', 'kinds', options?.kinds, KINDS, isKind);
     const grant = this.grantObjects(grantee, { read: zones, write: [], kinds });
     // Multimedia and documents have no tables: their readers get no catalog access.
-    return kinds.some((kind) => TABULAR_KINDS.includes(kind))
-      ? grant.combine(this.grantCatalogRead(grantee, zones))
-      : grant;
+    return kinds.some(isTabularKind) ? grant.combine(this.grantCatalogRead(grantee, zones)) : grant;
   }
 
   public grantWrite(grantee: iam.IGrantable, options: DataLakeWriteOptions): iam.Grant {
     if (options !== null && typeof options === 'object' && 'zones' in options) {
-      throw new Error(
-        `${this.describe('grantWrite')}: zones is not an option: grantWrite writes to the landing zone only. ` +
+      throw this.error(
+        'grantWrite: zones is not an option: grantWrite writes to the landing zone only. ' +
           'Raw and curated are written by the platform curate service, through grantCurate.',
       );
     }
@@ -138,26 +129,23 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   }
 
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
     const resultsBucketArn = this.queryResultsBucketArn;
     const grants = [
       iam.Grant.addToPrincipal({
         grantee,
         actions: ATHENA_QUERY_ACTIONS,
-        resourceArns: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
-        ],
+        resourceArns: [athenaWorkGroupArn(Stack.of(this), this.workGroupName)],
       }),
       iam.Grant.addToPrincipal({
         grantee,
-        actions: ['s3:GetObject', ...WRITE_OBJECT_ACTIONS],
-        resourceArns: [`${resultsBucketArn}/${QUERY_RESULTS_PREFIX}*`],
+        actions: [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS],
+        resourceArns: [objectsUnder(resultsBucketArn, QUERY_RESULTS_PREFIX)],
       }),
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['s3:ListBucket'],
         resourceArns: [resultsBucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${QUERY_RESULTS_PREFIX}*`, QUERY_RESULTS_PREFIX] } },
+        conditions: listOnlyUnder([QUERY_RESULTS_PREFIX]),
       }),
       // Athena checks the results bucket's region before it writes there.
       iam.Grant.addToPrincipal({
@@ -165,28 +153,32 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
         actions: ['s3:GetBucketLocation'],
         resourceArns: [resultsBucketArn],
       }),
-      this.grantKeyViaS3(grantee, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']),
+      this.grantKeyViaS3(grantee, KEY_WRITE_ACTIONS),
       this.grantCatalogRead(grantee, ZONES),
     ];
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
+  /** The zone asked for, or the lake's one error for an unknown zone. */
+  protected zoneOf(zone: unknown): Zone {
+    if (!isZone(zone)) throw this.error(unknownValuesProblem('zone', [zone], ZONES));
+    return zone;
+  }
+
+  /** An error about this lake, in the words every lake error starts with. */
+  protected error(problem: string): Error {
+    return lakeError(this.lakeName, this.node.path, problem);
+  }
+
   /** Glue read on the catalog, the databases of the zones given, and their tables. */
   private grantCatalogRead(grantee: iam.IGrantable, zones: readonly Zone[]): iam.Grant {
-    const stack = Stack.of(this);
-    const databases = zones.map((zone) => this.glueDatabaseName(zone));
     return iam.Grant.addToPrincipal({
       grantee,
       actions: GLUE_READ_ACTIONS,
-      resourceArns: [
-        stack.formatArn({ service: 'glue', resource: 'catalog', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
-        ...databases.map((database) =>
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: database }),
-        ),
-        ...databases.map((database) =>
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${database}/*` }),
-        ),
-      ],
+      resourceArns: glueCatalogArns(
+        Stack.of(this),
+        zones.map((zone) => this.glueDatabaseName(zone)),
+      ),
     });
   }
 
@@ -205,23 +197,22 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     grantee: iam.IGrantable,
     access: { read: readonly Zone[]; write: readonly Zone[]; kinds: readonly Kind[] },
   ): iam.Grant {
+    const prefixes = access.kinds.map(kindPrefix);
     const objectArns = (zones: readonly Zone[]): string[] =>
-      zones.flatMap((zone) => access.kinds.map((kind) => `${this.zoneBucketArn(zone)}/${kindPrefix(kind)}*`));
+      zones.flatMap((zone) => prefixes.map((prefix) => objectsUnder(this.zoneBucketArn(zone), prefix)));
     const grants: iam.Grant[] = [];
     if (access.read.length > 0) {
       grants.push(
         iam.Grant.addToPrincipal({
           grantee,
-          actions: ['s3:GetObject'],
+          actions: READ_OBJECT_ACTIONS,
           resourceArns: objectArns(access.read),
         }),
         iam.Grant.addToPrincipal({
           grantee,
           actions: ['s3:ListBucket'],
           resourceArns: access.read.map((zone) => this.zoneBucketArn(zone)),
-          // s3:prefix is the `prefix` parameter of ListObjects(V2): absent (a list of the whole
-          // bucket) or outside the kinds, the condition fails and the list is denied.
-          conditions: { StringLike: { 's3:prefix': access.kinds.flatMap((kind) => listPrefixes(kind)) } },
+          conditions: listOnlyUnder(prefixes),
         }),
       );
     }
@@ -234,10 +225,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
         }),
       );
     }
-    // Decrypt for writers too: S3 decrypts the parts of a multipart upload to complete it.
-    const keyActions =
-      access.write.length > 0 ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
-    grants.push(this.grantKeyViaS3(grantee, keyActions));
+    grants.push(this.grantKeyViaS3(grantee, access.write.length > 0 ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
@@ -251,35 +239,13 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   ): T[] {
     const noun = option.slice(0, -1);
     if (!Array.isArray(values) || values.length === 0) {
-      throw new Error(
-        `${this.describe(method)}: ${option} must list at least one ${noun} (got ${JSON.stringify(values ?? null)}). ` +
+      throw this.error(
+        `${method}: ${option} must list at least one ${noun} (got ${JSON.stringify(values ?? null)}). ` +
           `Use some of: ${valid.join(', ')}.`,
       );
     }
     const unknown = values.filter((value) => !isValid(value));
-    if (unknown.length > 0) {
-      throw new Error(
-        `${this.describe(method)}: unknown ${noun} ${unknown.map((value) => JSON.stringify(value)).join(', ')}. ` +
-          `Use one of: ${valid.join(', ')}.`,
-      );
-    }
+    if (unknown.length > 0) throw this.error(`${method}: ${unknownValuesProblem(noun, unknown, valid)}`);
     return [...new Set(values)];
   }
-
-  private describe(method: string): string {
-    return `${method} on data lake '${this.lakeName}' (${this.node.path})`;
-  }
-}
-
-/**
- * The `kms:ViaService` value of S3 in the stack's Region: the lake key is used only through S3, and
- * SSM contracts are Regional, so lake and applications share a Region.
- */
-export function s3ViaService(stack: Stack): string {
-  return `s3.${stack.region}.amazonaws.com`;
-}
-
-/** The `s3:prefix` values of a kind: the kind's own prefix (`structured/`) and anything below it. */
-function listPrefixes(kind: Kind): string[] {
-  return [`${kindPrefix(kind)}*`, kindPrefix(kind)];
 }
