@@ -1,6 +1,7 @@
 import { CfnOutput, CfnResource, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisRole, DEFAULT_BIS_ROLE, type BisRoleName } from '../../lib/roles';
+import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../marks';
 import { isCdkMachinery } from './cdk-machinery';
 import {
   ConstructResource,
@@ -18,7 +19,7 @@ export interface IndexSettings {
 }
 
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
-  costAllocationTagKeys: ['bis:owner', 'bis:cost-center'],
+  costAllocationTagKeys: [BIS_OWNER_TAG, BIS_COST_CENTER_TAG],
 };
 
 /**

@@ -1,5 +1,5 @@
 /*
- * The lake's access matrix (issue 4, "Access simulation"): who may do what, decided by an IAM policy
+ * The lake's access matrix: who may do what, decided by an IAM policy
  * simulator over the policies CDK synthesizes. The lake's bucket and key policies come from the
  * DataLakeStack template, the grantees' identity policies from an application stack that reaches the
  * lake only through its SSM contract. Both are synthesized on every run, never snapshotted.

@@ -1,9 +1,9 @@
-import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataLakeStack } from '../../../lib/data-lake';
+import { lakeApp } from './lake-fixture';
 
 test("the DataLakeStack has no cdk-nag AwsSolutions error; the one acknowledgement is on CDK's own handler", () => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = lakeApp();
   const stack = new DataLakeStack(app, 'Lake', { lakeName: 'enterprise' });
   app.synth();
   const report = new AwsSolutionsChecks().validateScope(app);

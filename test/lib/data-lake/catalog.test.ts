@@ -16,6 +16,7 @@ import {
   synthLake,
   VIA_S3_IN_STACK_REGION,
 } from './lake-fixture';
+import { rolePolicyStatements } from '../../support';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -34,12 +35,7 @@ function configurationOf(template: Template): Record<string, unknown> {
 /** The statements of the identity policy of `role` in its stack. */
 function statementsOf(stack: Stack, role: iam.Role): Statement[] {
   const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
-  const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).filter(
-    (policy) =>
-      (policy.Properties.Roles as unknown[]).some((ref) => (ref as { Ref?: string }).Ref === roleId),
-  );
-  expect(policies).toHaveLength(1);
-  return policies[0].Properties.PolicyDocument.Statement as Statement[];
+  return rolePolicyStatements(Template.fromStack(stack), roleId) as Statement[];
 }
 
 describe('the lake catalog', () => {

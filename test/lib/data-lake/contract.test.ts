@@ -13,6 +13,7 @@ import {
   ZONES,
 } from '../../../lib/data-lake';
 import { arnInStack, GLUE_READ_ACTIONS, lakeApp, synthLake, VIA_S3_IN_STACK_REGION } from './lake-fixture';
+import { rolePolicyStatements } from '../../support';
 
 /** An application stack whose function reads curated/structured through the contract. */
 function contractReader(app: App, id = 'Orders'): { stack: Stack; fn: lambda.Function } {
@@ -32,9 +33,7 @@ function contractReader(app: App, id = 'Orders'): { stack: Stack; fn: lambda.Fun
 
 /** The statements of the function role's identity policy. */
 function roleStatements(stack: Stack): Record<string, unknown>[] {
-  const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-  expect(policies).toHaveLength(1);
-  return policies[0].Properties.PolicyDocument.Statement as Record<string, unknown>[];
+  return rolePolicyStatements(Template.fromStack(stack));
 }
 
 /** The CloudFormation parameter that reads a contract entry, by its SSM name. */

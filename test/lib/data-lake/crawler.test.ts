@@ -11,6 +11,7 @@ import {
   type LakeCrawlerOptions,
 } from '../../../lib/data-lake';
 import { arnInStack, lakeApp, VIA_S3_IN_STACK_REGION } from './lake-fixture';
+import { rolePolicyStatements } from '../../support';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 type Statement = {
@@ -55,12 +56,7 @@ const CRAWLER_LOG_GROUPS = arnInStack('logs', ':log-group:/aws-glue/crawlers*');
 
 /** The statements of the identity policies attached to a role. */
 function roleStatements(lake: LakeWithCrawlers, role: iam.Role): Statement[] {
-  const roleId = lake.idOf(role);
-  const policies = Object.values(lake.template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    (policy.Properties.Roles as { Ref?: string }[]).some((ref) => ref.Ref === roleId),
-  );
-  expect(policies).toHaveLength(1);
-  return policies[0].Properties.PolicyDocument.Statement as Statement[];
+  return rolePolicyStatements(lake.template, lake.idOf(role)) as Statement[];
 }
 
 function keyStatements(lake: LakeWithCrawlers): Statement[] {

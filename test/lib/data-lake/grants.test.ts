@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataLakeStack, KINDS, type Kind, type Zone } from '../../../lib/data-lake';
 import { arnInStack, GLUE_READ_ACTIONS, lakeApp, VIA_S3_IN_STACK_REGION } from './lake-fixture';
+import { rolePolicyStatements } from '../../support';
 
 type Statement = {
   Effect: string;
@@ -35,11 +36,7 @@ function granted(give: (stack: DataLakeStack, role: iam.Role) => iam.Grant, regi
   const grant = give(stack, role);
   const template = Template.fromStack(stack);
   const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    (policy.Properties.Roles as unknown[]).some((ref) => (ref as { Ref?: string }).Ref === roleId),
-  );
-  expect(policies).toHaveLength(1);
-  const statements = policies[0].Properties.PolicyDocument.Statement as Statement[];
+  const statements = rolePolicyStatements(template, roleId) as Statement[];
   const getAtt = (construct: { node: { defaultChild?: unknown } }): unknown => ({
     'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as never), 'Arn'],
   });

@@ -2,10 +2,11 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { DataLakeStack, type DataLakeStackProps, type Zone } from '../../../lib/data-lake';
+import { testApp } from '../../support';
 
 /** An app that skips asset bundling, with extra context (e.g. the destruction flag). */
 export function lakeApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return testApp({ context });
 }
 
 export interface SynthesizedLake {
