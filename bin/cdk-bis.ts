@@ -7,10 +7,9 @@
 import { existsSync, renameSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
-import { BIS_ROLES, isBisRoleName } from '../lib/roles';
-import { PACKAGE_VERSION } from '../policies/package-version';
 import {
   exitStatusOf,
+  PACKAGE_VERSION,
   readValidationReport,
   renderReport,
   REPORT_FORMATS,
@@ -18,7 +17,7 @@ import {
   type FindingsReport,
   type ReportFormat,
 } from '../policies/report';
-import { scanTemplates } from '../policies/scan';
+import { BIS_ROLES, isBisRoleName, scanTemplates } from '../policies/scan';
 
 const USAGE = `Usage:
   cdk-bis scan <file|dir>... [--format text|json|sarif|junit|markdown] [--output FILE] [--role ROLE] [--root DIR]

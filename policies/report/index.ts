@@ -13,3 +13,5 @@ export {
   type ReadValidationReportOptions,
 } from './validation-report';
 export { ReportInputError } from './validation-report-file';
+// The tool version every report carries (and `cdk-bis --version` prints).
+export { PACKAGE_VERSION } from '../package-version';
