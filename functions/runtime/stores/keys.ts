@@ -12,7 +12,13 @@ export const MAX_KEY_BYTES = 1024;
 export const MAX_SIGNED_URL_SECONDS = 604_800;
 
 // C0 controls, DEL and C1 controls: invisible in logs and refused by some filesystems and consoles.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
 const METADATA_KEY = /^[a-z0-9-]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;[\x20-\x7e]*)?$/i;
@@ -29,7 +35,7 @@ function validatePath(what: 'key' | 'prefix', value: unknown): string {
   if (value.startsWith('/'))
     refuse(what, value, `it starts with '/'; write it relative, e.g. 'landing/a.csv'`);
   if (value.includes('\\')) refuse(what, value, `it holds a backslash; use '/' between segments`);
-  if (CONTROL_CHARACTER.test(value)) refuse(what, value, 'it holds a control character');
+  if (hasControlCharacter(value)) refuse(what, value, 'it holds a control character');
   if (Buffer.byteLength(value, 'utf8') > MAX_KEY_BYTES) {
     refuse(what, value, `it is longer than ${MAX_KEY_BYTES} bytes of UTF-8`);
   }
