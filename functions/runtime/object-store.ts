@@ -9,14 +9,21 @@ import type { Readable } from 'stream';
 /** A body to write: bytes, a string (written as UTF-8), or a stream that is read once. */
 export type ObjectBody = Uint8Array | string | Readable;
 
-/** What `head` and `list` tell about a stored object. */
-export interface ObjectInfo {
+/**
+ * What `list` tells about an object: the part every store lists without a request per object
+ * (S3's ListObjectsV2 gives no content type or metadata; call `head` for them).
+ */
+export interface ListedObject {
   readonly key: string;
   /** Bytes. */
   readonly size: number;
-  /** The store's entity tag, without quotes. */
+  /** The store's entity tag, without quotes; the same as `head` gives. */
   readonly etag: string;
   readonly lastModified: Date;
+}
+
+/** What `head`, `get` and `put` tell about a stored object. */
+export interface ObjectInfo extends ListedObject {
   /** @default - the store's default (application/octet-stream) when none was given at put */
   readonly contentType?: string;
   /** User metadata given at put, keys in lower case. */
@@ -46,7 +53,7 @@ export interface ListOptions {
 
 /** One page of a listing, in key order. `cursor` is set when more objects follow. */
 export interface ListPage {
-  readonly objects: readonly ObjectInfo[];
+  readonly objects: readonly ListedObject[];
   readonly cursor?: string;
 }
 

@@ -8,6 +8,7 @@ import { ObjectStoreInputError } from '../object-store';
 import type {
   ListOptions,
   ListPage,
+  ListedObject,
   ObjectBody,
   ObjectInfo,
   ObjectStore,
@@ -232,12 +233,13 @@ export class LocalObjectStore implements ObjectStore {
     await this.walk(start, folder === '' ? '' : `${folder}/`, validPrefix, after, candidates);
     candidates.sort((a, b) => compareKeys(a.key, b.key));
 
-    const objects: ObjectInfo[] = [];
+    const objects: ListedObject[] = [];
     for (const candidate of candidates) {
       const info = await this.infoAt(candidate);
       if (info === undefined) continue;
       if (objects.length === limit) return { objects, cursor: this.encodeCursor(objects[limit - 1].key) };
-      objects.push(info);
+      // Only what every store lists, so code that works here works on S3.
+      objects.push({ key: info.key, size: info.size, etag: info.etag, lastModified: info.lastModified });
     }
     return { objects };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Readable } from 'stream';
 import { ObjectStoreInputError } from '../../../../functions/runtime/object-store';
-import type { ObjectInfo, ObjectStore, SignedUrlOptions } from '../../../../functions/runtime/object-store';
+import type { ListedObject, ObjectStore, SignedUrlOptions } from '../../../../functions/runtime/object-store';
 
 /*
  * The one behaviour every ObjectStore owes its handlers. Each store's test file calls
@@ -30,8 +30,8 @@ function streamOf(bytes: Buffer, pieceSize = 64 * 1024): Readable {
   return Readable.from(pieces);
 }
 
-async function listAll(store: ObjectStore, prefix: string, limit: number): Promise<ObjectInfo[][]> {
-  const pages: ObjectInfo[][] = [];
+async function listAll(store: ObjectStore, prefix: string, limit: number): Promise<ListedObject[][]> {
+  const pages: ListedObject[][] = [];
   let cursor: string | undefined;
   do {
     const page = await store.list(prefix, { limit, cursor });
@@ -168,7 +168,12 @@ export function describeObjectStoreContract(
       expect(page.objects.map((o) => o.key)).toEqual(['landing/a.csv', 'landing/b.csv', 'landing/sub/c.csv']);
       expect(page.cursor).toBeUndefined();
       const head = await store.head('landing/a.csv');
-      expect(page.objects[0]).toMatchObject({ key: 'landing/a.csv', size: head!.size, etag: head!.etag });
+      expect(page.objects[0]).toEqual({
+        key: 'landing/a.csv',
+        size: head!.size,
+        etag: head!.etag,
+        lastModified: expect.any(Date),
+      });
       expect((await store.list('landing')).objects.map((o) => o.key)).toEqual([
         'landing-other/d.csv',
         'landing/a.csv',
