@@ -93,8 +93,9 @@ async function* piecesOf(
 }
 
 /**
- * An S3 bucket through the AWS SDK v3. Every write is SSE-KMS under `kmsKeyId` with a bucket key and
- * carries a SHA-256 checksum that S3 verifies. A stream that fits in one part is one PutObject; a
+ * An S3 bucket through the AWS SDK v3. Every write through `put` is SSE-KMS under `kmsKeyId` with a
+ * bucket key and carries a SHA-256 checksum that S3 verifies; a signed PUT URL relies on the bucket's
+ * default encryption (DataLake sets the lake key), so an uploader sends only the content type. A stream that fits in one part is one PutObject; a
  * longer one is a multipart upload of bounded parts, aborted if anything fails, so no object appears.
  */
 export class S3ObjectStore implements ObjectStore {
@@ -310,14 +311,13 @@ export class S3ObjectStore implements ObjectStore {
     const command =
       options.method === 'GET'
         ? new sdk.GetObjectCommand({ Bucket: this.bucket, Key })
-        : new sdk.PutObjectCommand({
+        : // No SSE headers: the presigner would make every uploader send them; the lake bucket's
+          // default encryption (the lake key, with a bucket key) applies to a header-less PUT.
+          new sdk.PutObjectCommand({
             Bucket: this.bucket,
             Key,
             ContentType: options.contentType,
             ContentLength: options.contentLength,
-            ServerSideEncryption: 'aws:kms',
-            SSEKMSKeyId: this.kmsKeyId,
-            BucketKeyEnabled: true,
           });
     // Content type and length are signed headers, so the uploader must send exactly those.
     const signableHeaders = new Set<string>();

@@ -16,6 +16,8 @@ export interface ContractOptions {
   readonly serverChecksSignatures: boolean;
   /** Asserts the signed parts of a URL (algorithm, expiry, signed headers) for this store's protocol. */
   readonly expectSignedParts: (url: URL, options: SignedUrlOptions) => void;
+  /** Why the server behind the store does not list in UTF-8 byte order, when it does not. */
+  readonly listOrderDeviation?: string;
 }
 
 export async function readAll(body: Readable): Promise<Buffer> {
@@ -174,15 +176,32 @@ export function describeObjectStoreContract(
         etag: head!.etag,
         lastModified: expect.any(Date),
       });
-      expect((await store.list('landing')).objects.map((o) => o.key)).toEqual([
-        'landing-other/d.csv',
-        'landing/a.csv',
-        'landing/b.csv',
-        'landing/sub/c.csv',
-      ]);
+      expect((await store.list('landing')).objects.map((o) => o.key)).toHaveLength(4);
       expect((await store.list('')).objects).toHaveLength(5);
       expect((await store.list('nothing/')).objects).toEqual([]);
     });
+
+    (options.listOrderDeviation === undefined ? test : test.skip)(
+      `list order is UTF-8 byte order, '-' before '/'${options.listOrderDeviation === undefined ? '' : ` (skipped: ${options.listOrderDeviation})`}`,
+      async () => {
+        for (const key of [
+          'landing/b.csv',
+          'landing-other/d.csv',
+          'landing/a.csv',
+          'landing/Z.csv',
+          'landing/é.csv',
+        ]) {
+          await store.put(key, key);
+        }
+        expect((await store.list('landing')).objects.map((o) => o.key)).toEqual([
+          'landing-other/d.csv',
+          'landing/Z.csv',
+          'landing/a.csv',
+          'landing/b.csv',
+          'landing/é.csv',
+        ]);
+      },
+    );
 
     test('pagination with a cursor covers every object once, without gaps', async () => {
       const keys = ['p/1', 'p/2', 'p/3', 'p/4', 'p/5'];
