@@ -1,6 +1,5 @@
 import crypto, { createHash, randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
-import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
@@ -79,7 +78,7 @@ async function newStore(partSizeBytes?: number): Promise<S3ObjectStore> {
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'bis-s3rver-'));
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-  const address = (await server.run()) as AddressInfo;
+  const address = await server.run();
   endpoint = `http://127.0.0.1:${address.port}`;
 });
 
