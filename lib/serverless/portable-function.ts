@@ -20,9 +20,10 @@ import type { WebApi } from './web-api';
 /** The object stores a function's handlers see as `ctx.stores.<name>`, on S3 (`S3ObjectStore`). */
 export interface PortableStoresProps {
   /**
-   * Store name → bucket name, e.g. `{ landing: lake.zoneBucketName('landing') }`. A name is a
-   * letter then letters and digits; it becomes `BIS_STORE_<NAME>_BUCKET`. Access is granted apart,
-   * by the bucket's owner: `lake.grantWrite(fn, ...)`.
+   * Store name → bucket name, e.g. `{ landing: lake.zoneBucketName('landing') }`. A name is
+   * lower-case letters, digits and `_`, starting with a letter; it becomes
+   * `BIS_STORE_<NAME>_BUCKET`. Access is granted apart, by the bucket's owner:
+   * `lake.grantWrite(fn, ...)`.
    */
   readonly buckets: Readonly<Record<string, string>>;
   /**
@@ -173,7 +174,12 @@ const DEFAULT_TIMEOUT = Duration.seconds(30);
 const MAX_TIMEOUT_SECONDS = 900;
 const MIN_NODE_MAJOR = 22;
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-const STORE_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+// The runtime's rules (functions/runtime/stores/environment.ts), checked at synth so a typo fails
+// here and not at the first cold start; lib/ does not import functions/.
+const STORE_NAME = /^[a-z][a-z0-9_]*$/;
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KMS_KEY =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|alias\/.+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Why the defaults carry acknowledgements, written once. */
@@ -557,6 +563,11 @@ export class PortableFunction extends Construct implements iam.IGrantable {
         'stores.kmsKeyArn is required: S3ObjectStore writes with SSE-KMS under it (e.g. lake.keyArn).',
       );
     }
+    if (!Token.isUnresolved(stores.kmsKeyArn) && !KMS_KEY.test(stores.kmsKeyArn)) {
+      throw this.invalid(
+        `stores.kmsKeyArn ${JSON.stringify(stores.kmsKeyArn)} is not a KMS key ARN, alias or key ID (e.g. lake.keyArn, arn:aws:kms:<region>:<account>:key/<id>).`,
+      );
+    }
     const variables: Record<string, string> = {
       BIS_STORES: names.join(','),
       BIS_STORE_PROVIDER: 's3',
@@ -565,20 +576,16 @@ export class PortableFunction extends Construct implements iam.IGrantable {
     for (const name of names) {
       if (!STORE_NAME.test(name)) {
         throw this.invalid(
-          `stores.buckets: store name ${JSON.stringify(name)} must be a letter followed by letters and digits (ctx.stores.${name}).`,
-        );
-      }
-      const variable = `BIS_STORE_${name.toUpperCase()}_BUCKET`;
-      if (variable in variables) {
-        throw this.invalid(
-          `stores.buckets: two store names become ${variable}; store names must differ in more than case.`,
+          `stores.buckets: store name ${JSON.stringify(name)} must be lower-case letters, digits and '_', starting with a letter (handlers read ctx.stores.<name>).`,
         );
       }
       const bucket = stores.buckets[name];
-      if (typeof bucket !== 'string' || bucket === '') {
-        throw this.invalid(`stores.buckets.${name} must be a bucket name (got ${JSON.stringify(bucket)}).`);
+      if (typeof bucket !== 'string' || (!Token.isUnresolved(bucket) && !S3_BUCKET_NAME.test(bucket))) {
+        throw this.invalid(
+          `stores.buckets.${name} must be an S3 bucket name (got ${JSON.stringify(bucket)}).`,
+        );
       }
-      variables[variable] = bucket;
+      variables[`BIS_STORE_${name.toUpperCase()}_BUCKET`] = bucket;
     }
     return variables;
   }

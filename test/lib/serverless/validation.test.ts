@@ -8,6 +8,7 @@ import { PortableFunction, type PortableFunctionProps, WebApi } from '../../../l
 import { HELLO_ENTRY, helloFunction, serviceStack } from './serverless-fixture';
 
 const PREFIX = "PortableFunction 'Fn' (Service/Fn): ";
+const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 function withProps(props: Partial<PortableFunctionProps>): () => PortableFunction {
   return () => helloFunction(props);
@@ -146,21 +147,21 @@ describe('logs, environment and stores', () => {
     );
   });
 
-  test.each(['raw-zone', '1st', 'my_store'])('store name %p is an error', (name) => {
-    expect(withProps({ stores: { buckets: { [name]: 'b' }, kmsKeyArn: 'k' } })).toThrow(
-      `${PREFIX}stores.buckets: store name ${JSON.stringify(name)} must be a letter followed by letters and digits`,
+  test.each(['raw-zone', '1st', 'Raw', 'raw zone'])('store name %p is an error', (name) => {
+    expect(withProps({ stores: { buckets: { [name]: 'raw-bucket' }, kmsKeyArn: KEY } })).toThrow(
+      `${PREFIX}stores.buckets: store name ${JSON.stringify(name)} must be lower-case letters, digits and '_', starting with a letter`,
     );
   });
 
-  test('store names that differ only in case are an error', () => {
-    expect(withProps({ stores: { buckets: { raw: 'a', Raw: 'b' }, kmsKeyArn: 'k' } })).toThrow(
-      `${PREFIX}stores.buckets: two store names become BIS_STORE_RAW_BUCKET; store names must differ in more than case.`,
+  test.each(['', 'Upper-Case', 'a', 'under_score'])('bucket name %p is an error', (bucket) => {
+    expect(withProps({ stores: { buckets: { raw: bucket }, kmsKeyArn: KEY } })).toThrow(
+      `${PREFIX}stores.buckets.raw must be an S3 bucket name (got ${JSON.stringify(bucket)}).`,
     );
   });
 
-  test('an empty bucket name is an error', () => {
-    expect(withProps({ stores: { buckets: { raw: '' }, kmsKeyArn: 'k' } })).toThrow(
-      `${PREFIX}stores.buckets.raw must be a bucket name (got "").`,
+  test('a KMS key that is not an ARN, alias or key ID is an error', () => {
+    expect(withProps({ stores: { buckets: { raw: 'raw-bucket' }, kmsKeyArn: 'my-key' } })).toThrow(
+      `${PREFIX}stores.kmsKeyArn "my-key" is not a KMS key ARN, alias or key ID`,
     );
   });
 });
