@@ -289,7 +289,12 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   private rootPath(): Promise<string> {
-    this.realRoot ??= mkdir(this.root, { recursive: true }).then(() => realpath(this.root));
+    this.realRoot ??= mkdir(this.root, { recursive: true })
+      .then(() => realpath(this.root))
+      .catch((error: unknown) => {
+        this.realRoot = undefined; // a root made usable later (permissions, a mount) is picked up
+        throw error;
+      });
     return this.realRoot;
   }
 

@@ -195,11 +195,9 @@ export class S3ObjectStore implements ObjectStore {
       BucketKeyEnabled: true,
     };
     const [sdk, client] = await Promise.all([loadS3Sdk(), this.s3()]);
-    const pieces = piecesOf(
-      bytes === undefined ? (body as AsyncIterable<unknown>) : [bytes],
-      this.partSizeBytes,
-    );
-    const first = (await pieces.next()).value as Buffer;
+    // Bytes given whole go in one PutObject (up to S3's 5 GB); a stream is read a part at a time.
+    const pieces = piecesOf(bytes === undefined ? (body as AsyncIterable<unknown>) : [], this.partSizeBytes);
+    const first = bytes ?? ((await pieces.next()).value as Buffer);
     const second = bytes === undefined ? await pieces.next() : { done: true as const, value: undefined };
 
     if (second.done) {

@@ -173,6 +173,16 @@ describe('S3ObjectStore writes', () => {
     expect((await readAll(got!.body)).equals(bytes)).toBe(true);
   });
 
+  test('bytes given whole, even longer than a part, go up in one PutObject', async () => {
+    const store = await newStore(5 * 1024 * 1024);
+    const bytes = randomBytes(6 * 1024 * 1024);
+    const put = await store.put('whole/six.bin', bytes);
+    expect(put.size).toBe(bytes.length);
+    expect(sent.map((command) => command.command)).toEqual(['PutObjectCommand']);
+    expect((sent[0].input.Body as Buffer).length).toBe(bytes.length);
+    expect((await readAll((await store.get('whole/six.bin'))!.body)).equals(bytes)).toBe(true);
+  });
+
   test('a stream that fails during a multipart upload aborts it and leaves no object', async () => {
     const store = await newStore(5 * 1024 * 1024);
     const failing = Readable.from(
