@@ -18,7 +18,7 @@ import { fork, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import type { AddressInfo } from 'net';
-import { cpus, totalmem } from 'os';
+import { cpus, loadavg, totalmem } from 'os';
 import { awsLambdaHttp, gcpHttp, type HttpHandler } from '../functions/runtime';
 
 const REPEATS = positive('BENCH_REPEATS', 5);
@@ -315,8 +315,19 @@ async function main(): Promise<void> {
     `bench:functions on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
+  // Other work on the machine shows as load: a bench run beside it measures the contention, not the adapters.
+  console.log(
+    `load average at start: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}`,
+  );
   await benchHttp();
   await benchLambda();
+  console.log(
+    `\nload average at end: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}`,
+  );
 }
 
 if (process.argv[2] === 'serve') serve(process.argv[3] as Variant);
