@@ -3,6 +3,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DataLakeContract } from '../../../lib/data-lake';
 import { PortableFunction, WebApi } from '../../../lib/serverless';
 import { evaluateApp, findingsFor } from '../../policies/harness';
 import { HELLO_ENTRY, templateApp } from './serverless-fixture';
@@ -22,8 +23,17 @@ function servicesApp() {
   });
   const staff = new WebApi(stack, 'Staff', { defaultAuthorizer: authorizer });
   web.addHttpRoute(staff, { path: '/orders/{id}' });
-  const landed = new PortableFunction(stack, 'Landed', { entry: HELLO_ENTRY, handler: 'objectLanded' });
-  landed.addObjectLandedTrigger('Landing', { bucketName: 'enterprise-landing', prefix: 'structured/' });
+  // The lake reached through its published contract, as an application does.
+  const lake = DataLakeContract.fromLakeName(stack, 'Lake', 'enterprise');
+  const landed = new PortableFunction(stack, 'Landed', {
+    entry: HELLO_ENTRY,
+    handler: 'objectLanded',
+    stores: { buckets: { landing: lake.zoneBucketName('landing') }, kmsKeyArn: lake.keyArn },
+  });
+  landed.addObjectLandedTrigger('Landing', {
+    bucketName: lake.zoneBucketName('landing'),
+    prefix: 'structured/',
+  });
   return { app, stack };
 }
 
@@ -39,7 +49,7 @@ function acknowledgements(stack: Stack): string[] {
     .sort();
 }
 
-describe('a stack of PortableFunctions: Function URL, HTTP API routes, an ObjectLanded trigger', () => {
+describe('a stack of PortableFunctions: Function URL, HTTP API routes, an ObjectLanded trigger on the lake', () => {
   const { app, stack } = servicesApp();
   const findings = evaluateApp(app);
 
