@@ -40,7 +40,7 @@ export function awsLambdaHttp(
       let response: Response;
       let method = 'GET';
       try {
-        const request = requestFromEvent(event, deadline.signal);
+        const request = requestFromEvent(event);
         method = request.method;
         response = await invokeHttp(handler, request, ctx);
       } catch (error) {
@@ -57,7 +57,7 @@ export function awsLambdaHttp(
   };
 }
 
-function requestFromEvent(event: LambdaHttpEvent, signal: AbortSignal): Request {
+function requestFromEvent(event: LambdaHttpEvent): Request {
   const shape = requireObject(event, 'event');
   if (shape.version !== '2.0') {
     throw new MalformedEventError(
@@ -88,7 +88,7 @@ function requestFromEvent(event: LambdaHttpEvent, signal: AbortSignal): Request 
     typeof event.body === 'string'
       ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
       : undefined;
-  return toFetchRequest(method, `https://${host}${rawPath}${query}`, headerPairs(event), body, signal);
+  return toFetchRequest(method, `https://${host}${rawPath}${query}`, headerPairs(event), body);
 }
 
 /** The event's headers, with the v2 `cookies` array folded back into one `cookie` header. */

@@ -64,7 +64,7 @@ async function serve(
   try {
     let response: Response;
     try {
-      response = await invokeHttp(handler, await requestFromFramework(req, deadline.signal), ctx);
+      response = await invokeHttp(handler, await requestFromFramework(req), ctx);
     } catch (error) {
       response = failedInvocation(error, ctx);
     }
@@ -79,7 +79,7 @@ async function serve(
   }
 }
 
-async function requestFromFramework(req: FrameworkRequest, signal: AbortSignal): Promise<Request> {
+async function requestFromFramework(req: FrameworkRequest): Promise<Request> {
   const host = req.headers.host ?? 'localhost';
   const url = `${req.protocol}://${host}${req.originalUrl}`;
   // body-parser has inflated a compressed body: drop the headers that describe the compressed bytes.
@@ -90,7 +90,7 @@ async function requestFromFramework(req: FrameworkRequest, signal: AbortSignal):
     // No parser matched (no content type, or one it could not interpret): the stream is still unread.
     body = await readAll(req);
   }
-  return toFetchRequest(req.method, url, headerPairs(req.rawHeaders, inflated), body, signal);
+  return toFetchRequest(req.method, url, headerPairs(req.rawHeaders, inflated), body);
 }
 
 /** Each header line as sent: repeated lines become one comma-joined value, cookie lines one `; `-joined. */
