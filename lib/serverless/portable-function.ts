@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -185,6 +185,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Why the defaults carry acknowledgements, written once. */
 const NODE22_REASON =
   'PortableFunction runs on nodejs22.x on purpose: the GCP package deploys the same code on nodejs22, so one Node major runs it on both clouds; AWS supports nodejs22.x (BIS-SF5 checks deprecation). Pass runtime NODEJS_24_X to follow the latest.';
+const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const XRAY_REASON =
   'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires Resource "*".';
 
@@ -212,10 +213,9 @@ export class PortableFunction extends Construct implements iam.IGrantable {
   public readonly handlerKind: PortableHandlerKind;
   public readonly exportName: string;
   public readonly grantPrincipal: iam.IPrincipal;
-  /** The failed-events queue, once an asynchronous trigger created it (not when `onFailure` was given). */
-  public failedEventsQueue?: sqs.Queue;
   private failureDestination?: lambda.IDestination;
-  private functionUrlCount = 0;
+  private failedEvents?: sqs.Queue;
+  private url?: lambda.FunctionUrl;
 
   public constructor(scope: Construct, id: string, props: PortableFunctionProps) {
     super(scope, id);
@@ -288,9 +288,12 @@ export class PortableFunction extends Construct implements iam.IGrantable {
     if (runtime.name === lambda.Runtime.NODEJS_22_X.name) {
       Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: NODE22_REASON });
     }
-    if (tracing === lambda.Tracing.ACTIVE) {
-      Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
-    }
+    // At synth, once every grant is in: a wildcard a user adds later must still be reported.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) this.acknowledgeTracingWildcard();
+      },
+    });
   }
 
   /** The function's ARN. */
@@ -303,17 +306,27 @@ export class PortableFunction extends Construct implements iam.IGrantable {
     return this.function.functionName;
   }
 
+  /** The failed-events queue, once an asynchronous trigger created it (not when `onFailure` was given). */
+  public get failedEventsQueue(): sqs.Queue | undefined {
+    return this.failedEvents;
+  }
+
+  /** The Function URL, once `addFunctionUrl` added it. */
+  public get functionUrl(): lambda.FunctionUrl | undefined {
+    return this.url;
+  }
+
   /** Adds an HTTPS Function URL (payload v2) for an HTTP handler. */
   public addFunctionUrl(options: PortableFunctionUrlOptions = {}): lambda.FunctionUrl {
     this.requireKind('http', 'addFunctionUrl');
-    if (this.functionUrlCount > 0)
+    if (this.url !== undefined)
       throw this.invalid('addFunctionUrl was already called: a function has one URL.');
-    this.functionUrlCount += 1;
-    return this.function.addFunctionUrl({
+    this.url = this.function.addFunctionUrl({
       authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
       cors: options.cors,
       invokeMode: lambda.InvokeMode.BUFFERED,
     });
+    return this.url;
   }
 
   /**
@@ -345,10 +358,9 @@ export class PortableFunction extends Construct implements iam.IGrantable {
       integration,
       authorizer: options.authorizer,
     });
-    if (isPublic) {
-      for (const route of routes) {
-        Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: api.publicAccessReason! });
-      }
+    const reason = api.publicAccessReason;
+    if (isPublic && reason !== undefined) {
+      for (const route of routes) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
     }
     return routes;
   }
@@ -423,10 +435,31 @@ export class PortableFunction extends Construct implements iam.IGrantable {
   public addFailedEventsDestination(): lambda.IDestination {
     if (this.failureDestination !== undefined) return this.failureDestination;
     const queue = failedEventsQueue(this, 'FailedEvents');
-    this.failedEventsQueue = queue;
+    this.failedEvents = queue;
     this.failureDestination = new FailedEventsDestination(queue, failedEventsKey(this));
     this.function.configureAsyncInvoke({ onFailure: this.failureDestination });
     return this.failureDestination;
+  }
+
+  /**
+   * Acknowledges AwsSolutions-IAM5[Resource::*] on the role only when X-Ray's statement is its one
+   * statement on Resource "*": the acknowledgement covers every `*` finding of the role.
+   */
+  private acknowledgeTracingWildcard(): void {
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (!(policy instanceof iam.Policy)) return;
+    const document = Stack.of(this).resolve(policy.document) as { Statement?: Record<string, unknown>[] };
+    const onEverything = (document.Statement ?? []).filter((statement) =>
+      ([] as unknown[]).concat(statement.Resource).includes('*'),
+    );
+    const onlyTracing =
+      onEverything.length > 0 &&
+      onEverything.every((statement) =>
+        ([] as unknown[]).concat(statement.Action).every((action) => XRAY_ACTIONS.includes(action as string)),
+      );
+    if (onlyTracing) {
+      Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+    }
   }
 
   private requireKind(kind: PortableHandlerKind, method: string): void {
@@ -619,16 +652,15 @@ function markedEntry(relativePath: string): string {
 
 /** The EventBridge matcher of `detail.object.key` for a prefix and a suffix. */
 function keyPattern(prefix: string | undefined, suffix: string | undefined): Record<string, unknown> {
-  if (prefix === undefined && suffix === undefined) return {};
-  let matcher: string[];
+  let matcher: string[] | undefined;
   if (prefix !== undefined && suffix !== undefined) {
     // Both ends: a wildcard, with the pattern's own `*` and `\` escaped.
     const escape = (text: string) => text.replace(/[\\*]/g, (sign) => `\\${sign}`);
     matcher = events.Match.wildcard(`${escape(prefix)}*${escape(suffix)}`);
   } else if (prefix !== undefined) {
     matcher = events.Match.prefix(prefix);
-  } else {
-    matcher = events.Match.suffix(suffix!);
+  } else if (suffix !== undefined) {
+    matcher = events.Match.suffix(suffix);
   }
-  return { object: { key: matcher } };
+  return matcher === undefined ? {} : { object: { key: matcher } };
 }

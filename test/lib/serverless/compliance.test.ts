@@ -106,3 +106,18 @@ test.each([
   if (count > 0)
     expect(findings[0]).toMatchObject({ path: 'Services/Landed/Function/Resource', level: 'error' });
 });
+
+test('the X-Ray acknowledgement does not cover a wildcard the user adds: AwsSolutions-IAM5 still reports it', () => {
+  const app = templateApp();
+  const stack = new Stack(app, 'Services');
+  const fn = new PortableFunction(stack, 'Web', { entry: HELLO_ENTRY });
+  fn.addFunctionUrl();
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+  app.synth();
+  const errors = new AwsSolutionsChecks()
+    .validateScope(app)
+    .violations.filter((violation) => violation.severity === 'error')
+    .map((violation) => violation.ruleName);
+  expect(errors).toEqual(['AwsSolutions-IAM5[Resource::*]']);
+  expect(acknowledgements(stack).filter((entry) => entry.includes('IAM5'))).toEqual([]);
+});

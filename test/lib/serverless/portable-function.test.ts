@@ -213,14 +213,16 @@ describe('an ObjectLanded trigger', () => {
   });
 });
 
-test('a prefix alone, or a suffix alone, matches that end of the key', () => {
+test('a prefix alone, or a suffix alone, matches that end of the key; both make an escaped wildcard', () => {
   const fn = helloFunction({ handler: 'objectLanded' });
   fn.addObjectLandedTrigger('Prefixed', { bucketName: 'lake-landing', prefix: 'raw/*' });
   fn.addObjectLandedTrigger('Suffixed', { bucketName: 'lake-landing', suffix: '.parquet' });
+  fn.addObjectLandedTrigger('Starred', { bucketName: 'lake-landing', prefix: 'a*b/', suffix: '.csv' });
   const keys = resourcesOfType(templateOf(fn), 'AWS::Events::Rule').map(
     (r) => (r.Properties.EventPattern as { detail: { object: { key: unknown } } }).detail.object.key,
   );
-  expect(keys).toEqual([[{ prefix: 'raw/*' }], [{ suffix: '.parquet' }]]);
+  // In a wildcard, a `*` of the prefix itself is escaped, so it matches only a star.
+  expect(keys).toEqual([[{ prefix: 'raw/*' }], [{ suffix: '.parquet' }], [{ wildcard: 'a\\*b/*.csv' }]]);
 });
 
 test('the failed-events destination is made once per function, and one key serves the whole stack', () => {

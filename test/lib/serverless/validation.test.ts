@@ -41,8 +41,8 @@ describe('entry', () => {
   });
 
   test('an entry that is not a module is an error', () => {
-    expect(withProps({ entry: 'test/fixtures/functions/hello/README.md' })).toThrow(
-      `${PREFIX}entry 'test/fixtures/functions/hello/README.md' is not a TypeScript or JavaScript module`,
+    expect(withProps({ entry: 'test/fixtures/functions/README.md' })).toThrow(
+      `${PREFIX}entry 'test/fixtures/functions/README.md' is not a TypeScript or JavaScript module`,
     );
   });
 });
