@@ -142,8 +142,15 @@ export class LocalObjectStore implements ObjectStore {
         if (isCode(error, 'ELOOP')) throw this.linkRefused(key, location.path);
         throw error;
       }
-      const stats = await handle.stat({ bigint: true });
-      const info = stats.isFile() ? await this.readSidecar(location, stats) : undefined;
+      let stats: BigIntStats;
+      let info: ObjectInfo | undefined;
+      try {
+        stats = await handle.stat({ bigint: true });
+        info = stats.isFile() ? await this.readSidecar(location, stats) : undefined;
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
       if (info !== undefined) return { ...info, body: handle.createReadStream() };
       await handle.close();
       if (!stats.isFile()) return undefined;
