@@ -2,3 +2,4 @@
 export * from './lib/roles';
 export * from './policies';
 export * from './lib/data-lake';
+export * from './lib/serverless';

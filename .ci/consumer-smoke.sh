@@ -10,8 +10,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$repo"
 npm pack --silent --pack-destination "$work" >"$work/pack.out"
 tarball="$(tail -n 1 "$work/pack.out")"
-versions="$(node -p "const p=require('./package.json').devDependencies; [p['aws-cdk-lib'], p.constructs, p['cdk-nag'], p['aws-cdk'], p.typescript, p['@types/node']].join(' ')")"
-read -r cdk_lib constructs_v nag cli ts types_node <<<"$versions"
+versions="$(node -p "const p=require('./package.json').devDependencies; [p['aws-cdk-lib'], p.constructs, p['cdk-nag'], p['aws-cdk'], p.typescript, p['@types/node'], p.esbuild].join(' ')")"
+read -r cdk_lib constructs_v nag cli ts types_node esbuild_v <<<"$versions"
 
 cd "$work"
 cat > package.json <<'JSON'
@@ -19,7 +19,7 @@ cat > package.json <<'JSON'
 JSON
 npm install --no-audit --no-fund --save-exact \
   "aws-cdk-lib@$cdk_lib" "constructs@$constructs_v" "cdk-nag@$nag" "aws-cdk@$cli" \
-  "typescript@$ts" "@types/node@$types_node" "./$tarball" >/dev/null
+  "typescript@$ts" "@types/node@$types_node" "esbuild@$esbuild_v" "./$tarball" >/dev/null
 
 cat > app.js <<'JS'
 const { App, Stack, Validations } = require('aws-cdk-lib');
@@ -84,3 +84,62 @@ export const role: string = BisRole.of(new (require('aws-cdk-lib').Stack)(app, '
 TS
 npx tsc --noEmit --strict --esModuleInterop --skipLibCheck --module commonjs --target es2022 --types node check-types.ts
 echo "consumer smoke: TypeScript declarations resolve"
+
+# Portable functions: a handler module written against cdk-bis/runtime types, deployed by
+# PortableFunction from the package, bundled by the app's local esbuild.
+mkdir -p functions/hello
+cat > functions/hello/index.ts <<'TS'
+import type { HttpHandler } from 'cdk-bis/runtime';
+
+export const http: HttpHandler = async (request, ctx) =>
+  Response.json({ hello: new URL(request.url).pathname, requestId: ctx.requestId });
+TS
+cat > functions-app.js <<'JS'
+const { App, Stack, Tags, Validations } = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const { BisChecks, PortableFunction } = require('cdk-bis');
+
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app, { failOn: 'warning' }));
+Tags.of(app).add('bis:owner', 'consumer');
+Tags.of(app).add('bis:cost-center', 'cc-smoke');
+const stack = new Stack(app, 'ConsumerFunctions');
+const hello = new PortableFunction(stack, 'Hello', { entry: 'functions/hello/index.ts' });
+hello.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+app.synth();
+JS
+npx cdk synth --app "node functions-app.js" --output cdk.out.functions --quiet >synth-functions.out 2>&1 || {
+  echo "consumer smoke: the PortableFunction stack failed cdk synth (BisChecks with failOn warning)" >&2
+  cat synth-functions.out >&2
+  exit 1
+}
+bundle="$(node -p "const t=require('./cdk.out.functions/ConsumerFunctions.template.json'); const fn=Object.values(t.Resources).find(r => r.Type === 'AWS::Lambda::Function' && r.Metadata && r.Metadata['cdk-bis:portable-function']); 'cdk.out.functions/asset.' + fn.Properties.Code.S3Key.replace(/\.zip$/, '') + '/index.js'")"
+[ -f "$bundle" ] || { echo "consumer smoke: no bundle at $bundle" >&2; exit 1; }
+node -e "
+  const { handler } = require('./$bundle');
+  const event = { version: '2.0', rawPath: '/smoke', rawQueryString: '', headers: { host: 'x.lambda-url.eu-west-1.on.aws' }, isBase64Encoded: false,
+    requestContext: { requestId: 'smoke-1', http: { method: 'GET', path: '/smoke', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7' } } };
+  handler(event, { awsRequestId: 'smoke-1', getRemainingTimeInMillis: () => 30000 }).then((result) => {
+    const body = JSON.parse(result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body);
+    if (result.statusCode !== 200 || body.hello !== '/smoke' || body.requestId !== 'smoke-1') {
+      console.error('unexpected result', JSON.stringify(result));
+      process.exit(1);
+    }
+  });
+" >bundle-run.out || { echo "consumer smoke: the bundled handler did not answer the v2 event" >&2; cat bundle-run.out >&2; exit 1; }
+echo "consumer smoke: PortableFunction from the tarball passes BisChecks (failOn warning), bundles with the app's esbuild, and the bundle answers a v2 event"
+
+cat > check-runtime-types.ts <<'TS'
+import { awsLambdaHttp, gcpHttp, LocalObjectStore, type HttpHandler } from 'cdk-bis/runtime';
+import { PortableFunction, type PortableFunctionProps } from 'cdk-bis';
+const handler: HttpHandler = () => new Response('ok');
+export const lambdaHandler = awsLambdaHttp(handler);
+export const register = (): void => gcpHttp('hello', handler);
+export const store = new LocalObjectStore('./.lake');
+export const props: PortableFunctionProps = { entry: 'functions/hello/index.ts', handler: 'http' };
+export type Construct = PortableFunction;
+TS
+# `exports` subpaths need node16 (or bundler) module resolution.
+npx tsc --noEmit --strict --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node --lib es2022,dom \
+  check-runtime-types.ts functions/hello/index.ts
+echo "consumer smoke: cdk-bis/runtime and PortableFunction types resolve"

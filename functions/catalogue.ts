@@ -1,0 +1,43 @@
+import * as echo from './echo';
+import type { HttpHandler, ObjectLandedHandler } from './runtime';
+
+/*
+ * Every portable function of the repository, in one list. functions/gcp.ts registers each one with
+ * functions-framework and `npm run package:gcp` writes a `gcloud functions deploy` command for each,
+ * so adding a function is one line here.
+ */
+
+/** A function called over HTTPS. */
+export interface HttpFunction {
+  /** The function's name on every cloud: the Cloud Functions name and entry point, the `--target`. */
+  readonly name: string;
+  readonly trigger: 'http';
+  readonly handler: HttpHandler;
+  /** The stores the handler sees as `ctx.stores.<name>` (`BIS_STORES`). @default - none */
+  readonly stores?: readonly string[];
+}
+
+/** A function called when an object lands in the bucket of one of its stores. */
+export interface ObjectLandedFunction {
+  /** The function's name on every cloud: the Cloud Functions name and entry point, the `--target`. */
+  readonly name: string;
+  readonly trigger: 'objectLanded';
+  readonly handler: ObjectLandedHandler;
+  /** The store whose bucket triggers the function; the handler also sees it in `ctx.stores`. */
+  readonly store: string;
+  /** Further stores the handler sees as `ctx.stores.<name>` (`BIS_STORES`). @default - none */
+  readonly stores?: readonly string[];
+}
+
+export type CataloguedFunction = HttpFunction | ObjectLandedFunction;
+
+export const CATALOGUE: readonly CataloguedFunction[] = [
+  { name: 'echo', trigger: 'http', handler: echo.http },
+  { name: 'echo-object-landed', trigger: 'objectLanded', handler: echo.objectLanded, store: 'echo' },
+];
+
+/** The stores a function is configured with, the triggering store first, each once. */
+export function storesOf(fn: CataloguedFunction): readonly string[] {
+  const triggering = fn.trigger === 'objectLanded' ? [fn.store] : [];
+  return [...new Set([...triggering, ...(fn.stores ?? [])])];
+}

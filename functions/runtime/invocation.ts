@@ -1,0 +1,181 @@
+import type { HttpHandler, LogLevel, ObjectLanded, ObjectLandedHandler, HandlerContext } from './contract';
+import { createLogger, parseLogLevel } from './logger';
+import type { Stores } from './object-store';
+import { BadRequestError, INTERNAL_ERROR, problemResponse, TIMED_OUT } from './problem';
+import { storesFromEnvironment } from './stores';
+
+/*
+ * What every adapter shares: the cold start, the deadline, and running a handler so that a failure
+ * becomes the same problem response (HTTP) or the same logged, rethrown error (events) on every cloud.
+ */
+
+export interface AdapterOptions {
+  /** The stores handlers see as `ctx.stores`. @default - `storesFromEnvironment()`, read once at cold start */
+  readonly stores?: Stores;
+  /** @default - `BIS_LOG_LEVEL`, else 'info' */
+  readonly logLevel?: LogLevel;
+  /** Receives each log line. @default - `process.stdout.write` */
+  readonly writeLog?: (line: string) => void;
+  /**
+   * How long before the cloud's deadline `ctx.signal` aborts, so the adapter can still answer.
+   * @default 500
+   */
+  readonly deadlineMarginMs?: number;
+}
+
+/** What an adapter settles once, when its module loads. */
+export interface ColdStart {
+  readonly stores: Stores;
+  readonly logLevel: LogLevel;
+  readonly writeLog: (line: string) => void;
+  readonly deadlineMarginMs: number;
+}
+
+let environmentStores: Stores | undefined;
+
+/**
+ * Reads the configuration once. A bad setting throws (after one ERROR log line) so the cold start fails
+ * with the variable's name instead of every request failing later.
+ */
+export function coldStart(adapter: string, options: AdapterOptions = {}): ColdStart {
+  const writeLog = options.writeLog ?? ((line: string) => void process.stdout.write(line));
+  try {
+    const margin = options.deadlineMarginMs ?? 500;
+    if (!Number.isFinite(margin) || margin < 0) {
+      throw new Error(`${adapter}: deadlineMarginMs is ${margin}; use a number of milliseconds ≥ 0`);
+    }
+    const envLevel = process.env.BIS_LOG_LEVEL;
+    const logLevel =
+      options.logLevel ?? (envLevel === undefined ? 'info' : parseLogLevel(envLevel, 'BIS_LOG_LEVEL'));
+    environmentStores ??= options.stores === undefined ? storesFromEnvironment() : undefined;
+    const stores = options.stores ?? environmentStores ?? {};
+    return { stores, logLevel, writeLog, deadlineMarginMs: margin };
+  } catch (error) {
+    createLogger({ write: writeLog }).error(`${adapter}: the function cannot start`, { error });
+    throw error;
+  }
+}
+
+/** A signal that aborts `marginMs` before `remainingMs` runs out, or when `upstream` aborts. */
+export function invocationSignal(
+  remainingMs: number | undefined,
+  marginMs: number,
+  upstream?: AbortSignal,
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  if (remainingMs !== undefined && Number.isFinite(remainingMs)) {
+    timer = setTimeout(
+      () => controller.abort(new DOMException('the invocation is about to time out', 'TimeoutError')),
+      Math.max(0, remainingMs - marginMs),
+    );
+    timer.unref();
+  }
+  const forward = () => controller.abort(upstream?.reason);
+  if (upstream?.aborted) forward();
+  else upstream?.addEventListener('abort', forward, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      upstream?.removeEventListener('abort', forward);
+    },
+  };
+}
+
+/** The handler's response, or the problem that stands for its failure. Never rejects. */
+export async function invokeHttp(
+  handler: HttpHandler,
+  request: Request,
+  ctx: HandlerContext,
+): Promise<Response> {
+  try {
+    const response: unknown = await handler(request, ctx);
+    if (response instanceof Response) return response;
+    ctx.log.error(`handler returned ${describeValue(response)}, not a Response`, { path: pathOf(request) });
+    return problemResponse(500, INTERNAL_ERROR, ctx.requestId);
+  } catch (error) {
+    return failedInvocation(error, ctx, pathOf(request));
+  }
+}
+
+/** The problem response for an error thrown by a handler (or by the adapter around it). */
+export function failedInvocation(error: unknown, ctx: HandlerContext, path?: string): Response {
+  if (error instanceof BadRequestError) {
+    ctx.log.warn('request refused before the handler ran', { error, path });
+    return problemResponse(400, `bad request: ${error.message}`, ctx.requestId);
+  }
+  if (ctx.signal.aborted && isTimeout(ctx.signal.reason)) {
+    ctx.log.error('handler failed after the deadline', { error, path });
+    return problemResponse(504, TIMED_OUT, ctx.requestId);
+  }
+  ctx.log.error('handler threw', { error, path });
+  return problemResponse(500, INTERNAL_ERROR, ctx.requestId);
+}
+
+/** Runs an event handler; a failure is logged with its stack and rethrown so the cloud retries. */
+export async function invokeObjectLanded(
+  handler: ObjectLandedHandler,
+  event: ObjectLanded,
+  ctx: HandlerContext,
+): Promise<void> {
+  try {
+    await handler(event, ctx);
+  } catch (error) {
+    ctx.log.error('object-landed handler failed; the cloud will retry the event', {
+      error,
+      bucket: event.bucket,
+      key: event.key,
+    });
+    throw error;
+  }
+}
+
+/**
+ * A Fetch `Request` from what a cloud delivered. A GET or HEAD body is dropped (Fetch cannot carry one);
+ * what Fetch refuses (a bad header value) is a `BadRequestError`. The abort signal is `ctx.signal`, not
+ * `request.signal`: tying a signal to each Request costs Node's Fetch more than the Request itself.
+ */
+export function toFetchRequest(
+  method: string,
+  url: string,
+  headers: Iterable<readonly [string, string]>,
+  body: Uint8Array | undefined,
+): Request {
+  const fetchHeaders = new Headers();
+  for (const [name, value] of headers) {
+    try {
+      fetchHeaders.append(name, value);
+    } catch {
+      throw new BadRequestError(`header '${name}' has a name or value the Fetch API refuses`);
+    }
+  }
+  const bodyAllowed = method !== 'GET' && method !== 'HEAD';
+  try {
+    return new Request(url, {
+      method,
+      headers: fetchHeaders,
+      // Node takes any Uint8Array; the DOM typings only name ArrayBuffer-backed ones.
+      body:
+        bodyAllowed && body !== undefined && body.byteLength > 0
+          ? (body as Uint8Array<ArrayBuffer>)
+          : undefined,
+    });
+  } catch {
+    throw new BadRequestError(`the Fetch API refuses method '${method}' or the request URL`);
+  }
+}
+
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === 'TimeoutError';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return `an object (${value.constructor?.name ?? 'no prototype'})`;
+}
+
+function pathOf(request: Request): string {
+  return new URL(request.url).pathname;
+}
