@@ -15,6 +15,7 @@ import {
 import { isBuiltin } from 'module';
 import { basename, dirname, join, relative, resolve } from 'path';
 import { CATALOGUE, storesOf, type CataloguedFunction } from '../functions/catalogue';
+import { bucketVariable, STORE_NAME_PATTERN } from '../functions/runtime/stores';
 
 const REPO = join(__dirname, '..');
 const FRAMEWORK = '@google-cloud/functions-framework';
@@ -22,8 +23,6 @@ const PACKAGE_NAME = 'cdk-bis-functions';
 const USAGE = 'usage: npm run package:gcp -- [--out DIR] (default DIR: dist/gcp)';
 // Cloud Functions (2nd gen) names: a lower-case letter first, then letters, digits and hyphens, 63 at most.
 const FUNCTION_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// Store names become parts of environment variable names (BIS_STORE_<NAME>_BUCKET).
-const STORE_NAME = /^[a-z][a-z0-9_]*$/;
 
 /** A bad argument or catalogue entry: reported in one line, exit status 2. */
 export class PackagingInputError extends Error {
@@ -53,9 +52,6 @@ export function parseArguments(args: readonly string[]): PackageGcpOptions & { r
 }
 
 /** The environment variable that holds the bucket of a store on GCS. */
-export function bucketVariable(store: string): string {
-  return `BIS_STORE_${store.toUpperCase()}_BUCKET`;
-}
 
 export function checkCatalogue(catalogue: readonly CataloguedFunction[]): void {
   if (catalogue.length === 0) throw new PackagingInputError('functions/catalogue.ts lists no function');
@@ -71,7 +67,7 @@ export function checkCatalogue(catalogue: readonly CataloguedFunction[]): void {
       throw new PackagingInputError(`${where}: the name is listed twice; names are unique`);
     seen.add(fn.name);
     for (const store of storesOf(fn)) {
-      if (!STORE_NAME.test(store)) {
+      if (!STORE_NAME_PATTERN.test(store)) {
         throw new PackagingInputError(
           `${where}: store '${store}' must be a lower-case letter, then lower-case letters, digits or '_' (it names ${bucketVariable(store)})`,
         );

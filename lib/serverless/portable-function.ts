@@ -175,10 +175,11 @@ const MAX_TIMEOUT_SECONDS = 900;
 const MIN_NODE_MAJOR = 22;
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 // The runtime's rules (functions/runtime/stores/environment.ts), checked at synth so a typo fails
-// here and not at the first cold start; lib/ does not import functions/.
-const STORE_NAME = /^[a-z][a-z0-9_]*$/;
-const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KMS_KEY =
+// here and not at the first cold start. lib/ does not import functions/, so they are restated here
+// and a test (test/lib/serverless/store-rules.test.ts) holds them equal to the runtime's.
+export const STORE_NAME = /^[a-z][a-z0-9_]*$/;
+export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const KMS_KEY =
   /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|alias\/.+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

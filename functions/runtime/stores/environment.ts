@@ -27,11 +27,13 @@ export class StoreConfigurationError extends Error {
 export type StoreProvider = 'local' | 's3' | 'gcs';
 
 const PROVIDERS: readonly StoreProvider[] = ['local', 's3', 'gcs'];
-const STORE_NAME = /^[a-z][a-z0-9_]*$/;
+/** A store name: it becomes part of a variable name (`BIS_STORE_<NAME>_BUCKET`). */
+export const STORE_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 const BUCKET_VARIABLE = /^BIS_STORE_(.+)_BUCKET$/;
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const S3_BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-const KMS_KEY =
+/** A KMS key ARN, alias ARN, alias name, key ID or multi-Region key ID. */
+export const KMS_KEY_PATTERN =
   /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|alias\/.+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 /** Settings that belong to one provider only: set under another, they are a mistake. */
 const PROVIDER_OF: Readonly<Record<string, StoreProvider>> = {
@@ -58,7 +60,7 @@ function storeNames(env: Environment): string[] {
   if (listed === undefined) return [];
   const names = listed.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!STORE_NAME.test(name)) {
+    if (!STORE_NAME_PATTERN.test(name)) {
       throw new StoreConfigurationError(
         'BIS_STORES',
         `holds ${JSON.stringify(name)}: store names are lower-case letters, digits and '_', starting with a letter, separated by commas (e.g. BIS_STORES=landing,curated)`,
@@ -173,7 +175,7 @@ export function storesFromEnvironment(env: Environment = process.env): Stores {
         'is missing: with BIS_STORE_PROVIDER=s3 every write is encrypted (SSE-KMS) under the lake key; set it to the key ARN',
       );
     }
-    if (kmsKeyId !== undefined && !KMS_KEY.test(kmsKeyId)) {
+    if (kmsKeyId !== undefined && !KMS_KEY_PATTERN.test(kmsKeyId)) {
       throw new StoreConfigurationError(
         'BIS_S3_KMS_KEY_ID',
         `is ${JSON.stringify(kmsKeyId)}: give a KMS key ARN, key ID or alias`,
@@ -181,7 +183,7 @@ export function storesFromEnvironment(env: Environment = process.env): Stores {
     }
     for (const name of names) {
       stores[name] = new S3ObjectStore({
-        bucket: bucket(env, name, S3_BUCKET, 'S3'),
+        bucket: bucket(env, name, S3_BUCKET_NAME_PATTERN, 'S3'),
         kmsKeyId: kmsKeyId as string,
         endpoint,
       });

@@ -7,5 +7,12 @@ export { S3ObjectStore } from './s3-object-store';
 export type { S3ObjectStoreProps } from './s3-object-store';
 export { GcsObjectStore } from './gcs-object-store';
 export type { GcsObjectStoreProps, GcsServiceAccountKey } from './gcs-object-store';
-export { storesFromEnvironment, StoreConfigurationError, bucketVariable } from './environment';
+export {
+  storesFromEnvironment,
+  StoreConfigurationError,
+  bucketVariable,
+  KMS_KEY_PATTERN,
+  S3_BUCKET_NAME_PATTERN,
+  STORE_NAME_PATTERN,
+} from './environment';
 export type { StoreProvider } from './environment';
