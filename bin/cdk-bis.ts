@@ -4,8 +4,8 @@
  * `cdk-bis report` converts CDK's validation report into SARIF, JUnit, Markdown, JSON or text.
  * Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse error.
  */
-import { existsSync, renameSync, writeFileSync } from 'fs';
-import { dirname, join, resolve } from 'path';
+import { existsSync, renameSync, statSync, writeFileSync } from 'fs';
+import { basename, dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import {
   exitStatusOf,
@@ -14,6 +14,7 @@ import {
   renderReport,
   REPORT_FORMATS,
   ReportInputError,
+  VALIDATION_REPORT_FILE,
   type FindingsReport,
   type ReportFormat,
 } from '../policies/report';
@@ -28,7 +29,7 @@ scan     Check CloudFormation and SAM templates (JSON or YAML) with the BIS rule
          A directory is searched for *.template.json, template.yaml/.yml and *.cfn.yaml/.yml/.json.
          --role data-platform|infrastructure|application overrides the templates' bis:role.
 report   Convert cdk.out/validation-report.json (every plugin: BIS, cdk-nag packs, CloudFormation
-         Validate) to a CI format. Default format: sarif.
+         Validate) to a CI format. Give the cdk.out folder or the file itself. Default format: sarif.
 
 --output FILE   write there instead of standard output (the file is replaced atomically)
 --root DIR      paths in reports are relative to DIR (default: the git repository root, else .)
@@ -39,10 +40,11 @@ Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse erro
 class UsageError extends Error {}
 
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: {
       format: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
@@ -52,6 +54,7 @@ function main(argv: string[]): number {
       version: { type: 'boolean', short: 'v' },
     },
   });
+  rejectRepeatedOptions(tokens);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -76,7 +79,7 @@ function main(argv: string[]): number {
   } else if (command === 'report') {
     if (values.role !== undefined) throw new UsageError('--role applies to scan only');
     if (inputs.length > 1) throw new UsageError(`report takes one cdk.out directory, not ${inputs.length}`);
-    report = readValidationReport(inputs[0] ?? 'cdk.out', { root });
+    report = readValidationReport(cloudAssemblyOf(inputs[0] ?? 'cdk.out'), { root });
   } else {
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   }
@@ -89,6 +92,30 @@ function main(argv: string[]): number {
   for (const message of inputErrors) process.stderr.write(`cdk-bis: ${message}\n`);
   // Input errors win: a file that could not be read was not checked, so "no errors" would be a lie.
   return inputErrors.length > 0 ? 2 : exitStatusOf(report);
+}
+
+/** An option given twice would silently keep only its last value: say so instead. */
+function rejectRepeatedOptions(tokens: readonly { kind: string; name?: string; value?: string }[]): void {
+  const given = new Map<string, string[]>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  }
+  for (const [name, values] of given) {
+    if (values.length > 1) {
+      const shown = values.some((value) => value !== '') ? ` (${values.join(', ')})` : '';
+      throw new UsageError(`--${name} is given ${values.length} times${shown}; give it once`);
+    }
+  }
+}
+
+/** `report` takes the cdk.out folder or the validation-report.json inside it. */
+function cloudAssemblyOf(input: string): string {
+  if (!existsSync(input) || !statSync(input).isFile()) return input;
+  if (basename(input) === VALIDATION_REPORT_FILE) return dirname(input);
+  throw new UsageError(
+    `report ${input}: not a cdk.out folder; give the folder or its ${VALIDATION_REPORT_FILE}`,
+  );
 }
 
 function parseFormat(value: string | undefined, fallback: ReportFormat): ReportFormat {

@@ -93,6 +93,11 @@ describe('usage errors exit 2 with one line', () => {
     [['scan', 'x.json', '--role', 'database'], /--role database: unknown role/],
     [['scan', 'x.json', '--colour'], /Unknown option '--colour'/],
     [['report', 'a', 'b'], /report takes one cdk.out directory/],
+    [
+      ['scan', 'x.json', '--format', 'sarif', '--format', 'junit'],
+      /--format is given 2 times \(sarif, junit\); give it once/,
+    ],
+    [['report', '-o', 'a.sarif', '--output', 'b.sarif'], /--output is given 2 times/],
   ])('cdk-bis %j', (args, expected) => {
     const run = cdkBis(args, workspace());
     expect(run.status).toBe(2);
@@ -186,6 +191,23 @@ describe('cdk-bis report', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cdk\.out/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('the validation-report.json itself is read as its cdk.out folder', () => {
+    const report = JSON.stringify({ version: '1', pluginReports: [] });
+    const dir = workspace({ 'cdk.out/validation-report.json': report, 'package.json': '{}' });
+    const byFolder = cdkBis(['report', 'cdk.out', '--format', 'json'], dir);
+    const byFile = cdkBis(['report', 'cdk.out/validation-report.json', '--format', 'json'], dir);
+    expect(byFolder.status).toBe(0);
+    expect(byFile).toEqual(byFolder);
+  });
+
+  test('another file is not taken for a cdk.out folder', () => {
+    const run = cdkBis(['report', 'package.json'], workspace({ 'package.json': '{}' }));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /report package\.json: not a cdk\.out folder; give the folder or its validation-report\.json/,
+    );
   });
 
   test('a corrupt validation report is an input error naming the file', () => {
