@@ -50,7 +50,7 @@ export default defineRule(
     title: 'Cost-bearing resources carry cost-allocation tags',
     rationale:
       'A cost per user can only be measured if every bill line says whose it is: Cost Explorer and the Cost and Usage Report group spend by cost-allocation tags (activated in the Billing console), and an untagged resource lands in "no tag key", which nobody owns.',
-    fix: "Tag the whole app once, in the CDK entry point: `Tags.of(app).add('bis:owner', 'team-x'); Tags.of(app).add('bis:cost-center', 'cc-1234')` (or the keys set in `costAllocationTagKeys`); in plain CloudFormation, add the keys to each resource's Tags or pass them as stack tags at deploy time, which CloudFormation propagates to the resources.",
+    fix: "Tag the whole app once, in the CDK entry point: `Tags.of(app).add('bis:owner', 'team-x'); Tags.of(app).add('bis:cost-center', 'cc-1234')` (or the keys set in `costAllocationTagKeys`). App-level tags do not reach the stacks inside a Stage (a CDK Pipelines app): tag each Stage as well, `Tags.of(stage).add('bis:owner', 'team-x')`, or tag inside the Stage's constructor. In plain CloudFormation, add the keys to each resource's Tags or pass them as stack tags at deploy time, which CloudFormation propagates to the resources.",
     level: 'warning',
     resourceTypes: [...TAG_PROPERTY.keys()],
   },

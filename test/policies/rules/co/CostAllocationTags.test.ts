@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnParameter, Fn, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnParameter, Fn, Stack, Stage, Tags } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sam from 'aws-cdk-lib/aws-sam';
@@ -35,6 +35,22 @@ describe('BIS-CO9 CostAllocationTags', () => {
     });
     // dynamodb.TableV2 renders a GlobalTable whose tags live on each replica.
     expect(findings[3].message).toMatch(/^Replicas\[\]\.Tags lacks/);
+  });
+
+  test('a Stage needs its own tags, as the fix says: app-level tags do not reach its stacks', () => {
+    const app = testApp();
+    new s3.Bucket(new Stack(new Stage(app, 'Prod'), 'Orders'), 'Uploads');
+    Tags.of(app).add('bis:owner', 'shop-team');
+    Tags.of(app).add('bis:cost-center', 'cc-1234');
+    expect(findingsFor(evaluateApp(app), 'BIS-CO9').length).toBeGreaterThan(0);
+    expect(rule.fix).toMatch(/Tags\.of\(stage\)/);
+
+    const tagged = testApp();
+    const taggedStage = new Stage(tagged, 'Prod');
+    new s3.Bucket(new Stack(taggedStage, 'Orders'), 'Uploads');
+    Tags.of(taggedStage).add('bis:owner', 'shop-team');
+    Tags.of(taggedStage).add('bis:cost-center', 'cc-1234');
+    expect(findingsFor(evaluateApp(tagged), 'BIS-CO9')).toEqual([]);
   });
 
   test('Tags.of(app) with both keys makes every resource compliant (tags are applied at synth)', () => {
