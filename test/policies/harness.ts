@@ -39,17 +39,29 @@ export function verdictOf(rule: BisRule, resource: IConstruct): Verdict {
 }
 
 /** Run one rule on every resource of a template (JSON object) and return verdicts by logical ID. */
+/** Every verdict of a rule on a template, whole (with its message), by logical ID. */
+export function templateVerdicts(
+  rule: BisRule,
+  template: object,
+  role: BisRoleName = 'application',
+): Record<string, Verdict> {
+  const index = indexTemplates([{ path: 'template.json', role, template }]);
+  const verdicts: Record<string, Verdict> = {};
+  for (const resource of index.resources) {
+    if (rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes('*')) {
+      verdicts[resource.logicalId] = rule.check(resource, index);
+    }
+  }
+  return verdicts;
+}
+
 export function verdictsOfTemplate(
   rule: BisRule,
   template: object,
   role: BisRoleName = 'application',
 ): Record<string, Verdict['kind']> {
-  const index = indexTemplates([{ path: 'template.json', role, template }]);
-  const verdicts: Record<string, Verdict['kind']> = {};
-  for (const resource of index.resources) {
-    if (rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes('*')) {
-      verdicts[resource.logicalId] = rule.check(resource, index).kind;
-    }
-  }
-  return verdicts;
+  const verdicts = templateVerdicts(rule, template, role);
+  return Object.fromEntries(
+    Object.entries(verdicts).map(([logicalId, verdict]) => [logicalId, verdict.kind]),
+  );
 }

@@ -116,6 +116,16 @@ const template = fc.record({
   resources: fc.array(resourceEntry, { minLength: 1, maxLength: 12 }),
 });
 
+/** A finding's message reads as a sentence: no doubled word, no "--" range, nothing undefined. */
+function expectReadable(ruleId: string, message: string): void {
+  const problems = [
+    /\b(\w+) \1\b/i.test(message) && `doubled word "${/\b(\w+) \1\b/i.exec(message)?.[0]}"`,
+    /\d--/.test(message) && 'a "--" range',
+    /\b(undefined|NaN|\[object Object\])\b/.test(message) && 'an undefined value',
+  ].filter(Boolean);
+  if (problems.length > 0) throw new Error(`${ruleId} wrote ${problems.join(', ')}: ${message}`);
+}
+
 /** Every verdict of every applicable rule, as comparable strings. Throws if a rule throws. */
 function verdicts(index: AppIndex): string[] {
   const out: string[] = [];
@@ -128,7 +138,9 @@ function verdictsOf(resource: TemplateResource, index: AppIndex): string[] {
     (rule) => rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes('*'),
   ).map((rule) => {
     try {
-      return `${rule.id} ${resource.logicalId} ${JSON.stringify(rule.check(resource, index))}`;
+      const verdict = rule.check(resource, index);
+      if (verdict.kind === 'non-compliant') expectReadable(rule.id, verdict.message);
+      return `${rule.id} ${resource.logicalId} ${JSON.stringify(verdict)}`;
     } catch (error) {
       throw new Error(
         `${rule.id} threw on ${JSON.stringify({ type: resource.type, properties: resource.properties })}: ${error}`,

@@ -149,7 +149,9 @@ function nonWebExposure(rule: TemplateObject): string | undefined {
   // HTTP/3 (QUIC) is UDP 443, so a browser may use it as well as TCP 80 and 443.
   const webPorts = protocol === 'tcp' ? [80, 443] : [443];
   if (low === high && webPorts.includes(low)) return undefined;
-  return `Port range ${protocol.toUpperCase()} ${from}-${to}${serviceNames(low, high)}`;
+  // -1 stands for every port; printed as is it would read "1--1".
+  const range = from < 0 || to < 0 ? `${low}-${high} (-1 means every port)` : `${from}-${to}`;
+  return `Port range ${protocol.toUpperCase()} ${range}${serviceNames(low, high)}`;
 }
 
 /** " (SSH)" for one well-known port, " (includes SSH 22, RDP 3389, ...)" for a range. */

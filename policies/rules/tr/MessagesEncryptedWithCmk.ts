@@ -24,8 +24,12 @@ export default defineRule(
       'KmsMasterKeyId',
       whenAbsent,
     );
-    return ownership.owner === 'customer'
-      ? COMPLIANT
-      : nonCompliant(`${ownership.why}, not a customer-managed key.`);
+    if (ownership.owner === 'customer') return COMPLIANT;
+    // An unencrypted topic has no key to compare with a customer-managed one: say what to do instead.
+    return nonCompliant(
+      !sqs && ownership.absent
+        ? `${ownership.why}: give the topic a customer-managed key.`
+        : `${ownership.why}, not a customer-managed key.`,
+    );
   },
 );

@@ -71,7 +71,8 @@ function documentVerdict(document: unknown, property: string): Verdict {
 /** EventBridge bus policies: a full `Statement`, or the legacy Principal/Action/Condition{Type, Key, Value} form. */
 function eventBusPolicy(policy: TemplateResource): Verdict {
   const props = policy.properties;
-  if (props.Statement !== undefined) return documentVerdict({ Statement: props.Statement }, 'Statement');
+  // The property is named Statement: the message names the policy, not "Statement statement #1".
+  if (props.Statement !== undefined) return documentVerdict({ Statement: props.Statement }, 'The bus policy');
   if (!literalsOf(props.Principal).includes('*')) return COMPLIANT;
   const key = literalString(valueAt(props.Condition, 'Key'));
   if (

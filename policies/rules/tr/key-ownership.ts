@@ -19,6 +19,8 @@ export type KeyOwnership =
       readonly owner: 'aws';
       /** What the resource names instead of a customer-managed key, for the message. */
       readonly why: string;
+      /** True when no key is named at all (the property is missing or empty). */
+      readonly absent?: boolean;
     };
 
 const CUSTOMER: KeyOwnership = { owner: 'customer' };
@@ -52,11 +54,11 @@ export function keyOwnership(
 ): KeyOwnership {
   const branches = possibleValues(value);
   if (mayBeAbsent(value)) {
-    return { owner: 'aws', why: `${property} is not set, so ${whenAbsent}` };
+    return { owner: 'aws', why: `${property} is not set, so ${whenAbsent}`, absent: true };
   }
   for (const branch of branches) {
     if (branch === null || branch === '') {
-      return { owner: 'aws', why: `${property} is empty, so ${whenAbsent}` };
+      return { owner: 'aws', why: `${property} is empty, so ${whenAbsent}`, absent: true };
     }
     if (typeof branch === 'string') {
       if (isAwsManagedAlias(branch))

@@ -1,7 +1,7 @@
 import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import rule from '../../../../policies/rules/ba/NoPublicNonWebIngress';
-import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
+import { testApp, verdictOf, templateVerdicts, verdictsOfTemplate } from '../../harness';
 
 function network() {
   const stack = new Stack(testApp(), 'Network');
@@ -114,6 +114,20 @@ describe('BIS-BA2 NoPublicNonWebIngress', () => {
       kind: 'non-compliant',
       message:
         "SecurityGroupIngress[0]: Port range TCP 22-22 (SSH) is open to CidrIp from parameter 'AdminCidr' (computed at deploy time, so it may be the whole internet); only TCP 80 and 443 may face the internet.",
+    });
+  });
+
+  test('a port of -1 (every port) reads as the range it opens, not "1--1"', () => {
+    const verdicts = templateVerdicts(rule, {
+      Resources: {
+        Wide: {
+          Type: 'AWS::EC2::SecurityGroupIngress',
+          Properties: { IpProtocol: 'tcp', FromPort: 1, ToPort: -1, CidrIp: '0.0.0.0/0' },
+        },
+      },
+    });
+    expect(verdicts.Wide).toMatchObject({
+      message: expect.stringContaining('Port range TCP 1-65535 (-1 means every port) (includes'),
     });
   });
 

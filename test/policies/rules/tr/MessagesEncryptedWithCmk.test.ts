@@ -49,6 +49,14 @@ describe('BIS-TR9 MessagesEncryptedWithCmk', () => {
     expect(verdictOf(rule, topic)).toMatchObject({ message: expect.stringMatching(/not encrypted at rest/) });
   });
 
+  test('the unencrypted topic message says what to do, and does not compare a missing key', () => {
+    const topic = new sns.Topic(stack(), 'Events');
+    expect(verdictOf(rule, topic)).toMatchObject({
+      message:
+        'KmsMasterKeyId is not set, so messages are not encrypted at rest: give the topic a customer-managed key.',
+    });
+  });
+
   test('a key from a parameter is accepted; a key one Fn::If branch drops is not', () => {
     const s = stack();
     const keyArn = new CfnParameter(s, 'KeyArn');

@@ -9,7 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import rule from '../../../../policies/rules/tr/NoPublicResourcePolicy';
-import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
+import { testApp, verdictOf, templateVerdicts, verdictsOfTemplate } from '../../harness';
 
 const stack = () => new Stack(testApp(), 'App');
 const anyone = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
@@ -103,6 +103,23 @@ describe('BIS-TR7 NoPublicResourcePolicy', () => {
     expect(verdictOf(rule, policy)).toMatchObject({
       kind: 'non-compliant',
       message: expect.stringMatching(/computed/),
+    });
+  });
+
+  test('an open event bus policy names the policy once ("The bus policy statement #1"), not "Statement statement"', () => {
+    const verdicts = templateVerdicts(rule, {
+      Resources: {
+        StatementOpen: {
+          Type: 'AWS::Events::EventBusPolicy',
+          Properties: {
+            StatementId: 'all',
+            Statement: { Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: '*' },
+          },
+        },
+      },
+    });
+    expect(verdicts.StatementOpen).toMatchObject({
+      message: expect.stringMatching(/^The bus policy statement #1 allows Principal '\*' with no condition/),
     });
   });
 
