@@ -45,14 +45,26 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
   const rejectUnknown = (ids: readonly string[], field: string): void => {
     const bad = ids.filter((id) => !known.has(id));
     if (bad.length > 0) {
+      const hints = bad.map((id) => closestRuleId(id, known)).filter((hint) => hint !== undefined);
       throw new Error(
         `BisChecks: unknown rule ID${bad.length > 1 ? 's' : ''} in ${field}: ${bad.join(', ')}. ` +
+          (hints.length > 0 ? `Did you mean ${hints.join(', ')}? ` : '') +
           `Rule IDs look like BIS-SF1; the full list is in docs/RULES.md.`,
       );
     }
   };
   if (props.failOn !== undefined && props.failOn !== 'error' && props.failOn !== 'warning') {
     throw new Error(`BisChecks: failOn must be 'error' or 'warning', not ${JSON.stringify(props.failOn)}.`);
+  }
+  if (props.disable !== undefined && !isStringList(props.disable)) {
+    throw new Error(
+      `BisChecks: disable must be a list of rule IDs, e.g. ['BIS-CO8'], not ${JSON.stringify(props.disable)}.`,
+    );
+  }
+  if (props.levels !== undefined && (typeof props.levels !== 'object' || Array.isArray(props.levels))) {
+    throw new Error(
+      `BisChecks: levels must map rule IDs to levels, e.g. { 'BIS-CO1': 'error' }, not ${JSON.stringify(props.levels)}.`,
+    );
   }
   rejectUnknown(props.disable ?? [], 'disable');
   rejectUnknown(Object.keys(props.levels ?? {}), 'levels');
@@ -63,9 +75,21 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
       );
     }
   }
+  const both = (props.disable ?? []).filter((id) => props.levels?.[id] !== undefined);
+  if (both.length > 0) {
+    throw new Error(
+      `BisChecks: ${both.join(', ')} ${both.length > 1 ? 'are' : 'is'} both disabled and given a level; keep one of the two.`,
+    );
+  }
   const tagKeys = props.costAllocationTagKeys ?? DEFAULT_INDEX_SETTINGS.costAllocationTagKeys;
-  if (!Array.isArray(tagKeys) || tagKeys.some((key) => typeof key !== 'string' || key.trim() === '')) {
+  if (!isStringList(tagKeys) || tagKeys.some((key) => key.trim() === '')) {
     throw new Error('BisChecks: costAllocationTagKeys must be a list of non-empty tag keys.');
+  }
+  if (tagKeys.length === 0) {
+    // An empty list would silently require nothing: switching BIS-CO9 off is what `disable` is for.
+    throw new Error(
+      "BisChecks: costAllocationTagKeys is empty, which would turn BIS-CO9 off silently; list the keys, or disable: ['BIS-CO9'].",
+    );
   }
   const disabled = new Set(props.disable ?? []);
   return {
@@ -74,4 +98,15 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
     rules: ALL_RULES.filter((rule) => !disabled.has(rule.id)),
     settings: { costAllocationTagKeys: tagKeys },
   };
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** The rule ID a mistyped one most likely means: `bis-co8`, `CO8` and `BIS_CO8` all mean BIS-CO8. */
+function closestRuleId(id: string, known: ReadonlySet<string>): string | undefined {
+  const normalised = id.trim().toUpperCase().replace(/_/g, '-');
+  const candidate = normalised.startsWith('BIS-') ? normalised : `BIS-${normalised.replace(/^BIS/, '')}`;
+  return known.has(candidate) ? candidate : undefined;
 }

@@ -52,6 +52,31 @@ describe('BisChecks configuration', () => {
     );
   });
 
+  test('a rule ID in the wrong case or without its prefix gets a "did you mean"', () => {
+    expect(() => new BisChecks(undefined, { disable: ['bis-co8'] })).toThrow(
+      /bis-co8\. Did you mean BIS-CO8\?/,
+    );
+    expect(() => new BisChecks(undefined, { levels: { CO8: 'error' } })).toThrow(/Did you mean BIS-CO8\?/);
+  });
+
+  test('disable given as a string, not a list, is an error that shows the list form', () => {
+    expect(() => new BisChecks(undefined, { disable: 'BIS-CO8' as never })).toThrow(
+      /disable must be a list of rule IDs, e.g. \['BIS-CO8'\], not "BIS-CO8"/,
+    );
+  });
+
+  test('a rule both disabled and given a level is an error', () => {
+    expect(() => new BisChecks(undefined, { disable: ['BIS-CO8'], levels: { 'BIS-CO8': 'error' } })).toThrow(
+      /BIS-CO8 is both disabled and given a level/,
+    );
+  });
+
+  test('an empty list of cost-allocation tag keys is an error, not a silent BIS-CO9 off', () => {
+    expect(() => new BisChecks(undefined, { costAllocationTagKeys: [] })).toThrow(
+      /costAllocationTagKeys is empty.*disable: \['BIS-CO9'\]/,
+    );
+  });
+
   test('empty cost-allocation tag keys are rejected', () => {
     expect(() => new BisChecks(undefined, { costAllocationTagKeys: [' '] })).toThrow(/costAllocationTagKeys/);
   });
