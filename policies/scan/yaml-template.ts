@@ -128,8 +128,18 @@ function quotedScalarStart(text: string, before: number): number | undefined {
   return start;
 }
 
+/**
+ * How many nodes aliases may expand to in one document. Nested anchors grow exponentially (nine
+ * aliases a level reach millions of nodes in seven levels); no real template comes near this.
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
 /** Turns a YAML document into template JSON: short forms into long forms, aliases followed. */
 class YamlReader {
+  private aliasDepth = 0;
+  private expanded = 0;
+  private outermostAlias: unknown;
+
   constructor(
     private readonly doc: Document,
     private readonly file: string,
@@ -147,7 +157,22 @@ class YamlReader {
 
   public value(node: unknown): TemplateValue {
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.value(node.resolve(this.doc));
+    if (this.aliasDepth > 0 && ++this.expanded > MAX_ALIAS_EXPANSION) {
+      throw new ScanInputError(
+        this.file,
+        `YAML error: aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (nested anchors); write the values out instead`,
+        this.lineOf(this.outermostAlias),
+      );
+    }
+    if (isAlias(node)) {
+      if (this.aliasDepth === 0) this.outermostAlias = node;
+      this.aliasDepth++;
+      try {
+        return this.value(node.resolve(this.doc));
+      } finally {
+        this.aliasDepth--;
+      }
+    }
     let value: TemplateValue;
     if (isScalar(node)) {
       value = node.value as TemplateValue;

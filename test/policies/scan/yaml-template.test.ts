@@ -99,3 +99,35 @@ describe('short-form intrinsics', () => {
     expect(resources.B.Properties).toEqual({ DelaySeconds: 5, FifoQueue: true, Version: '2012-10-17' });
   });
 });
+
+describe('aliases', () => {
+  /** A template whose anchors nest `levels` deep, each level aliasing the one below nine times. */
+  function aliasBomb(levels: number): string {
+    const lines = ['Mappings:', '  Bomb:', '    l0: &l0 [x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level <= levels; level++) {
+      const aliases = Array.from({ length: 9 }, () => `*l${level - 1}`).join(', ');
+      lines.push(`    l${level}: &l${level} [${aliases}]`);
+    }
+    lines.push(
+      'Resources:',
+      '  Topic:',
+      '    Type: AWS::SNS::Topic',
+      '    Properties:',
+      `      Value: *l${levels}`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+
+  test('an alias is followed to its anchor', () => {
+    const loaded = parseTemplate('Mappings:\n  M: &m { a: 1 }\nOther: *m\nResources: {}\n', 'alias.yaml');
+    expect(loaded.template.Other).toEqual({ a: 1 });
+  });
+
+  test('nested anchors that expand without bound are an error naming the file and line, not a hang', () => {
+    for (const levels of [7, 10]) {
+      expect(() => parseTemplate(aliasBomb(levels), 'bomb.yaml')).toThrow(
+        /^bomb\.yaml:\d+: YAML error: aliases expand to more than 100000 nodes/,
+      );
+    }
+  });
+});
