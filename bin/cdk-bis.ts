@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import {
   exitStatusOf,
+  JUNIT_WARNINGS,
   PACKAGE_VERSION,
   readValidationReport,
   renderReport,
@@ -16,6 +17,7 @@ import {
   ReportInputError,
   VALIDATION_REPORT_FILE,
   type FindingsReport,
+  type JunitWarnings,
   type ReportFormat,
 } from '../policies/report';
 import { BIS_ROLES, isBisRoleName, scanTemplates } from '../policies/scan';
@@ -33,6 +35,8 @@ report   Convert cdk.out/validation-report.json (every plugin: BIS, cdk-nag pack
 
 --output FILE   write there instead of standard output (the file is replaced atomically)
 --root DIR      paths in reports are relative to DIR (default: the git repository root, else .)
+--junit-warnings pass|failure
+                JUnit: warnings pass with the finding in the case's output (default), or fail
 
 Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse error.`;
 
@@ -50,6 +54,7 @@ function main(argv: string[]): number {
       output: { type: 'string', short: 'o' },
       role: { type: 'string' },
       root: { type: 'string' },
+      'junit-warnings': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -66,6 +71,7 @@ function main(argv: string[]): number {
   const [command, ...inputs] = positionals;
   const root = resolve(values.root ?? repositoryRoot(process.cwd()));
   const format = parseFormat(values.format, command === 'scan' ? 'text' : 'sarif');
+  const junitWarnings = parseJunitWarnings(values['junit-warnings'], format);
   let report: FindingsReport;
   let inputErrors: string[] = [];
   if (command === 'scan') {
@@ -86,7 +92,7 @@ function main(argv: string[]): number {
 
   // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
   const color = values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const rendered = renderReport(report, format, { color });
+  const rendered = renderReport(report, format, { color, junitWarnings });
   if (values.output !== undefined) writeAtomically(values.output, rendered);
   else process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   for (const message of inputErrors) process.stderr.write(`cdk-bis: ${message}\n`);
@@ -116,6 +122,13 @@ function cloudAssemblyOf(input: string): string {
   throw new UsageError(
     `report ${input}: not a cdk.out folder; give the folder or its ${VALIDATION_REPORT_FILE}`,
   );
+}
+
+function parseJunitWarnings(value: string | undefined, format: ReportFormat): JunitWarnings | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'junit') throw new UsageError(`--junit-warnings applies to --format junit only`);
+  if ((JUNIT_WARNINGS as readonly string[]).includes(value)) return value as JunitWarnings;
+  throw new UsageError(`--junit-warnings ${value}: use one of ${JUNIT_WARNINGS.join(', ')}`);
 }
 
 function parseFormat(value: string | undefined, fallback: ReportFormat): ReportFormat {

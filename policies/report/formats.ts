@@ -1,4 +1,4 @@
-import { renderJunit } from './junit';
+import { renderJunit, type JunitWarnings } from './junit';
 import { renderMarkdown } from './markdown';
 import type { FindingsReport } from './model';
 import { renderSarif } from './sarif';
@@ -18,6 +18,8 @@ export interface RenderOptions {
   readonly color?: boolean;
   /** The tool's home page in SARIF `tool.driver.informationUri`. @default the npm package page */
   readonly informationUri?: string;
+  /** JUnit: warnings as passing cases that print them, or as failures. @default 'pass' */
+  readonly junitWarnings?: JunitWarnings;
 }
 
 /** The report in `format`, ending with a newline. */
@@ -34,7 +36,7 @@ export function renderReport(
     case 'sarif':
       return renderSarif(report, { informationUri: options.informationUri });
     case 'junit':
-      return renderJunit(report);
+      return renderJunit(report, { warnings: options.junitWarnings });
     case 'markdown':
       return renderMarkdown(report);
   }

@@ -1,4 +1,5 @@
 export { renderJson, renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './formats';
+export { JUNIT_WARNINGS, type JunitWarnings } from './junit';
 export {
   exitStatusOf,
   type FileLocation,

@@ -4,11 +4,27 @@ import { formatLocation } from './locations';
 
 /*
  * JUnit XML for GitLab, Jenkins and Azure DevOps: one test suite per stack, one test case per
- * rule × resource. Open findings fail their test case; acknowledged ones are skipped with the reason.
+ * rule × resource. Open errors fail their test case; warnings and infos pass with the finding in the
+ * case's output (or fail, with `warnings: 'failure'`); acknowledged ones are skipped with the reason.
  */
 
+/** How warnings appear: as passing cases that print them, or as failures. */
+export type JunitWarnings = 'pass' | 'failure';
+export const JUNIT_WARNINGS: readonly JunitWarnings[] = ['pass', 'failure'];
+
+export interface JunitOptions {
+  /**
+   * Warnings never fail synth, so by default they do not fail a test either: a CI server would
+   * otherwise show a green pipeline beside a red test report. Infos always pass.
+   *
+   * @default 'pass'
+   */
+  readonly warnings?: JunitWarnings;
+}
+
 /** Render a report as a JUnit XML document. */
-export function renderJunit(report: FindingsReport): string {
+export function renderJunit(report: FindingsReport, options: JunitOptions = {}): string {
+  const warningsFail = (options.warnings ?? 'pass') === 'failure';
   const rules = new Map(report.rules.map((rule) => [`${rule.plugin}\u0000${rule.id}`, rule]));
   const suites = new Map<string, Map<string, ReportFinding[]>>();
   for (const finding of report.findings) {
@@ -28,9 +44,12 @@ export function renderJunit(report: FindingsReport): string {
     let suiteSkipped = 0;
     for (const findings of cases.values()) {
       const open = findings.filter((finding) => !finding.acknowledgement);
-      if (open.length > 0) suiteFailures++;
-      else suiteSkipped++;
-      caseXml.push(testCase(stack, findings, open, rules));
+      const failing = open.some(
+        (finding) => finding.severity === 'error' || (warningsFail && finding.severity === 'warning'),
+      );
+      if (failing) suiteFailures++;
+      else if (open.length === 0) suiteSkipped++;
+      caseXml.push(testCase(stack, findings, open, failing, rules));
     }
     tests += cases.size;
     failures += suiteFailures;
@@ -63,6 +82,7 @@ function testCase(
   stack: string,
   findings: readonly ReportFinding[],
   open: readonly ReportFinding[],
+  failing: boolean,
   rules: ReadonlyMap<string, ReportRule>,
 ): string {
   const first = findings[0];
@@ -92,6 +112,8 @@ function testCase(
       : []),
     ...(rule?.helpUri !== undefined ? [`Help: ${rule.helpUri}`] : []),
   ].join('\n');
+  if (!failing)
+    return [head, `      <system-out>${xmlText(body)}</system-out>`, '    </testcase>'].join('\n');
   const message = open.map((finding) => finding.message).join(' | ');
   return [
     head,

@@ -98,6 +98,11 @@ describe('usage errors exit 2 with one line', () => {
       /--format is given 2 times \(sarif, junit\); give it once/,
     ],
     [['report', '-o', 'a.sarif', '--output', 'b.sarif'], /--output is given 2 times/],
+    [
+      ['report', '--format', 'junit', '--junit-warnings', 'fail'],
+      /--junit-warnings fail: use one of pass, failure/,
+    ],
+    [['report', '--junit-warnings', 'failure'], /--junit-warnings applies to --format junit only/],
   ])('cdk-bis %j', (args, expected) => {
     const run = cdkBis(args, workspace());
     expect(run.status).toBe(2);

@@ -39,25 +39,29 @@ test('the JUnit XML of the golden app matches golden/app.junit.golden', () => {
 });
 
 test('one test case per rule and resource: findings fail, acknowledged ones are skipped with the reason', () => {
-  const xml = renderJunit({
-    tool: TOOL,
-    rules: [{ id: 'BIS-TR4', plugin: 'BIS', title: 'TLS only', fix: 'Set enforceSSL: true.' }],
-    findings: [
-      finding({}),
-      finding({
-        ruleId: 'BIS-AV4',
-        severity: 'warning',
-        resourcePath: 'Shop/Queue/Resource',
-        acknowledgement: { reason: 'retried upstream' },
-      }),
-      finding({
-        ruleId: 'BIS-AV4',
-        severity: 'warning',
-        stack: 'Other',
-        resourcePath: 'Other/Queue/Resource',
-      }),
-    ],
-  });
+  // Warnings fail here as they do with --junit-warnings failure; the default is in 'warnings in JUnit'.
+  const xml = renderJunit(
+    {
+      tool: TOOL,
+      rules: [{ id: 'BIS-TR4', plugin: 'BIS', title: 'TLS only', fix: 'Set enforceSSL: true.' }],
+      findings: [
+        finding({}),
+        finding({
+          ruleId: 'BIS-AV4',
+          severity: 'warning',
+          resourcePath: 'Shop/Queue/Resource',
+          acknowledgement: { reason: 'retried upstream' },
+        }),
+        finding({
+          ruleId: 'BIS-AV4',
+          severity: 'warning',
+          stack: 'Other',
+          resourcePath: 'Other/Queue/Resource',
+        }),
+      ],
+    },
+    { warnings: 'failure' },
+  );
   expect(elements(xml, 'testsuite')).toEqual([
     { name: 'Shop', tests: '2', failures: '1', errors: '0', skipped: '1' },
     { name: 'Other', tests: '1', failures: '1', errors: '0', skipped: '0' },
@@ -103,4 +107,32 @@ test('a report without findings is one passing test, which CI tools count as a c
     { name: 'cdk-bis', tests: '1', failures: '0', errors: '0', skipped: '0' },
   ]);
   expect(elements(xml, 'testcase')).toEqual([{ classname: 'cdk-bis', name: 'no findings' }]);
+});
+
+describe('warnings in JUnit', () => {
+  const report = (severity: ReportFinding['severity']): FindingsReport => ({
+    tool: TOOL,
+    rules: [],
+    findings: [finding({ severity, message: `a ${severity}` })],
+  });
+
+  test('a warning passes by default, printing the finding in the case output', () => {
+    const xml = renderJunit(report('warning'));
+    expect(xml).not.toContain('<failure');
+    expect(xml).toContain('<system-out>[warning] a warning');
+    expect(elements(xml, 'testsuites')[0]).toMatchObject({ tests: '1', failures: '0', skipped: '0' });
+  });
+
+  test("with warnings: 'failure' a warning fails its case", () => {
+    const xml = renderJunit(report('warning'), { warnings: 'failure' });
+    expect(elements(xml, 'failure')).toEqual([{ message: 'a warning', type: 'warning' }]);
+    expect(elements(xml, 'testsuites')[0]).toMatchObject({ failures: '1' });
+  });
+
+  test('an error fails and an info passes, whatever the warnings setting', () => {
+    for (const warnings of ['pass', 'failure'] as const) {
+      expect(elements(renderJunit(report('error'), { warnings }), 'failure')).toHaveLength(1);
+      expect(elements(renderJunit(report('info'), { warnings }), 'failure')).toHaveLength(0);
+    }
+  });
 });
