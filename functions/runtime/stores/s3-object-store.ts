@@ -145,16 +145,7 @@ export class S3ObjectStore implements ObjectStore {
     const [sdk, client] = await Promise.all([loadS3Sdk(), this.s3()]);
     try {
       const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key }));
-      return {
-        key: Key,
-        size: object.ContentLength ?? 0,
-        etag: unquote(object.ETag),
-        lastModified: object.LastModified ?? new Date(0),
-        contentType: object.ContentType,
-        metadata: object.Metadata ?? {},
-        versionId: object.VersionId,
-        body: object.Body as Readable,
-      };
+      return { ...objectInfo(Key, object), body: object.Body as Readable };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -166,15 +157,7 @@ export class S3ObjectStore implements ObjectStore {
     const [sdk, client] = await Promise.all([loadS3Sdk(), this.s3()]);
     try {
       const object = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key }));
-      return {
-        key: Key,
-        size: object.ContentLength ?? 0,
-        etag: unquote(object.ETag),
-        lastModified: object.LastModified ?? new Date(0),
-        contentType: object.ContentType,
-        metadata: object.Metadata ?? {},
-        versionId: object.VersionId,
-      };
+      return objectInfo(Key, object);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -339,4 +322,27 @@ export class S3ObjectStore implements ObjectStore {
         );
     return this.client;
   }
+}
+
+/** What GetObject and HeadObject both answer about an object, in the port's shape. */
+function objectInfo(
+  key: string,
+  object: {
+    ContentLength?: number;
+    ETag?: string;
+    LastModified?: Date;
+    ContentType?: string;
+    Metadata?: Record<string, string>;
+    VersionId?: string;
+  },
+): ObjectInfo {
+  return {
+    key,
+    size: object.ContentLength ?? 0,
+    etag: unquote(object.ETag),
+    lastModified: object.LastModified ?? new Date(0),
+    contentType: object.ContentType,
+    metadata: object.Metadata ?? {},
+    versionId: object.VersionId,
+  };
 }
