@@ -14,7 +14,17 @@ import {
   unrestrictedPublicStatements,
 } from './policy-statements';
 
-const RESTRICTING_KEYS = [...ACCOUNT_CONDITION_KEYS, ...NETWORK_CONDITION_KEYS];
+/**
+ * Access-point delegation: a bucket policy that lets everyone in, but only through the access points
+ * of one account (or one access point), hands the decision to those access points' own policies.
+ */
+const ACCESS_POINT_CONDITION_KEYS = ['s3:DataAccessPointAccount', 's3:DataAccessPointArn'];
+
+const RESTRICTING_KEYS = [
+  ...ACCOUNT_CONDITION_KEYS,
+  ...NETWORK_CONDITION_KEYS,
+  ...ACCESS_POINT_CONDITION_KEYS,
+];
 
 /** Where each resource type keeps its policy document. */
 const DOCUMENT_PROPERTY: Record<string, readonly (string | number)[]> = {

@@ -47,6 +47,25 @@ describe('BIS-TR7 NoPublicResourcePolicy', () => {
     expect(verdictOf(rule, queue.node.findChild('Policy')).kind).toBe('compliant');
   });
 
+  test('a bucket delegated to access points (s3:DataAccessPointAccount or s3:DataAccessPointArn) is not public', () => {
+    for (const condition of [
+      { StringEquals: { 's3:DataAccessPointAccount': '111111111111' } },
+      { StringEquals: { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:111111111111:accesspoint/reports' } },
+    ]) {
+      const bucket = new s3.Bucket(stack(), 'Shared');
+      bucket.addToResourcePolicy(anyone(['s3:GetObject'], [bucket.arnForObjects('*')], condition));
+      expect(verdictOf(rule, bucket.policy!)).toEqual({ kind: 'compliant' });
+    }
+    // A negated operator lets every other caller through: still public.
+    const open = new s3.Bucket(stack(), 'Open');
+    open.addToResourcePolicy(
+      anyone(['s3:GetObject'], [open.arnForObjects('*')], {
+        StringNotEquals: { 's3:DataAccessPointAccount': '111111111111' },
+      }),
+    );
+    expect(verdictOf(rule, open.policy!)).toMatchObject({ kind: 'non-compliant' });
+  });
+
   test('a public principal confined by aws:SourceIp or aws:PrincipalOrgID is compliant', () => {
     const s = stack();
     const queue = new sqs.Queue(s, 'Inbox');
