@@ -39,6 +39,12 @@ const SERVER_TYPES = new Map<string, { what: string; does: string; sizing: strin
       sizing: ['TargetCapacitySpecification', 'TotalTargetCapacity'],
       instead: LAMBDA_OR_FARGATE,
     },
+    'AWS::ElasticBeanstalk::Environment': {
+      what: 'An Elastic Beanstalk environment',
+      does: `runs on ${SERVERS}, in an Auto Scaling group Beanstalk creates`,
+      sizing: ['Tier', 'Name'],
+      instead: LAMBDA_OR_FARGATE,
+    },
     'AWS::EC2::SpotFleet': {
       what: 'A Spot Fleet',
       does: `launches ${SERVERS}`,
@@ -58,8 +64,8 @@ export default defineRule(
     id: 'BIS-SF1',
     title: 'Compute runs without servers',
     rationale:
-      'An EC2 instance, fleet or Auto Scaling group is a server the team must size, patch, reboot and pay for while it idles; Lambda and Fargate leave the operating system, its updates and the capacity to AWS.',
-    fix: 'Replace instances and groups with lambda.Function (AWS::Lambda::Function), or ecs.FargateService with a FargateTaskDefinition (LaunchType FARGATE) for containers; run AWS Batch on batch.FargateComputeEnvironment (ComputeResources.Type FARGATE or FARGATE_SPOT).',
+      'An EC2 instance, fleet, Auto Scaling group or Elastic Beanstalk environment is a server the team must size, patch, reboot and pay for while it idles; Lambda and Fargate leave the operating system, its updates and the capacity to AWS.',
+    fix: 'Replace instances, groups and Elastic Beanstalk environments with lambda.Function (AWS::Lambda::Function), or ecs.FargateService with a FargateTaskDefinition (LaunchType FARGATE) for containers; run AWS Batch on batch.FargateComputeEnvironment (ComputeResources.Type FARGATE or FARGATE_SPOT).',
     level: 'error',
     resourceTypes: [...SERVER_TYPES.keys(), 'AWS::Batch::ComputeEnvironment'],
   },

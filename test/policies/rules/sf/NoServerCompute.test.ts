@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import rule from '../../../../policies/rules/sf/NoServerCompute';
-import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
+import { templateVerdicts, testApp, verdictOf, verdictsOfTemplate } from '../../harness';
 
 const SUBNET = 'subnet-0123456789abcdef0';
 
@@ -162,6 +162,21 @@ describe('BIS-SF1 NoServerCompute', () => {
       Config: 'non-compliant',
       Fargate: 'compliant',
       Broken: 'not-applicable',
+    });
+  });
+  test('an Elastic Beanstalk environment is EC2 behind an Auto Scaling group: an error', () => {
+    const verdicts = templateVerdicts(rule, {
+      Resources: {
+        Web: {
+          Type: 'AWS::ElasticBeanstalk::Environment',
+          Properties: { ApplicationName: 'shop', Tier: { Name: 'WebServer', Type: 'Standard' } },
+        },
+      },
+    });
+    expect(verdicts.Web).toEqual({
+      kind: 'non-compliant',
+      message:
+        "An Elastic Beanstalk environment (Tier.Name 'WebServer') runs on EC2 instances, servers to patch and size, in an Auto Scaling group Beanstalk creates; run the code on AWS Lambda, or on ECS Fargate when it must be a container.",
     });
   });
 });
