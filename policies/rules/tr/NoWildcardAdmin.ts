@@ -78,16 +78,35 @@ function wildcardStatements(document: unknown): string[] {
     const actions = literalsOf(statement.Action);
     const allActions = actions.includes('*') || actions.includes('*:*');
     const notAction = statement.NotAction !== undefined;
-    const allResources = literalsOf(statement.Resource).includes('*') || statement.NotResource !== undefined;
+    const everyResource = literalsOf(statement.Resource).find(matchesEveryArn);
+    const allResources = everyResource !== undefined || statement.NotResource !== undefined;
     if (!allResources || !(allActions || notAction)) continue;
     const granted = allActions
       ? "Action '*'"
       : `NotAction ${JSON.stringify(literalsOf(statement.NotAction))}`;
     const on =
-      statement.NotResource !== undefined ? 'NotResource (every resource but a few)' : "Resource '*'";
+      statement.NotResource !== undefined
+        ? 'NotResource (every resource but a few)'
+        : `Resource '${everyResource}'${everyResource === '*' ? '' : ' (every ARN)'}`;
     found.push(`statement ${label} allows ${granted} on ${on}`);
   }
   return found;
+}
+
+/**
+ * A resource pattern that matches every ARN: `*`, or wildcards after nothing more specific than
+ * `arn:<partition>:` (`arn*`, `arn:*`, `arn:aws:*:*:*:*`).
+ */
+export function matchesEveryArn(pattern: string): boolean {
+  const firstWildcard = pattern.search(/[*?]/);
+  if (firstWildcard < 0) return false;
+  const prefix = pattern.slice(0, firstWildcard);
+  const rest = pattern.slice(firstWildcard);
+  return (
+    /^(a|ar|arn|arn:|arn:aws[a-z-]*|arn:aws[a-z-]*:)?$/.test(prefix) &&
+    /^[*?:]*$/.test(rest) &&
+    rest.includes('*')
+  );
 }
 
 /** AdministratorAccess (or PowerUserAccess) attached by ARN, in any partition, literal or built with Join/Sub. */

@@ -1,6 +1,6 @@
 import { CfnCondition, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import rule from '../../../../policies/rules/tr/NoWildcardAdmin';
+import rule, { matchesEveryArn } from '../../../../policies/rules/tr/NoWildcardAdmin';
 import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
 
 const stack = () => new Stack(testApp(), 'App');
@@ -26,6 +26,24 @@ describe('BIS-TR6 NoWildcardAdmin', () => {
       kind: 'non-compliant',
       message: "PolicyDocument statement 'Everything' allows Action '*' on Resource '*'.",
     });
+  });
+
+  test("Action '*' on a pattern that matches every ARN (arn*, arn:*, arn:aws:*:*:*:*) is administrator access", () => {
+    for (const resource of ['arn*', 'arn:*', 'arn:aws:*:*:*:*', 'arn:aws-cn:*']) {
+      const role = lambdaRole(stack());
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: [resource] }));
+      expect(verdictOf(rule, role.node.findChild('DefaultPolicy'))).toMatchObject({
+        kind: 'non-compliant',
+        message: expect.stringContaining(`allows Action '*' on Resource '${resource}' (every ARN)`),
+      });
+    }
+  });
+
+  test('patterns narrower than every ARN are not administrator access', () => {
+    expect(
+      ['arn:aws:s3:::*', 'arn:aws:*:eu-west-1:*', 'arn:aws:iam::123456789012:*', 'arn'].map(matchesEveryArn),
+    ).toEqual([false, false, false, false]);
+    expect(['*', 'arn*', 'arn:*:*', '*:*'].map(matchesEveryArn)).toEqual([true, true, true, true]);
   });
 
   test('an inline policy of the role is named in the message', () => {
