@@ -39,6 +39,8 @@ const PRESENCE_RANK: Readonly<Record<Presence, number>> = { absent: 0, condition
 interface AsyncInvocation {
   readonly triggers: Map<string, Set<string>>;
   readonly invokeConfigs: Map<string, Presence>;
+  /** The EventInvokeConfig of each function that has one, by logical ID. */
+  readonly configuredBy: Map<string, string>;
 }
 
 export default defineRule(
@@ -56,6 +58,19 @@ export default defineRule(
     const invocation = asyncInvocation(index, fn.stack);
     const triggers = new Set(invocation.triggers.get(fn.logicalId));
     for (const trigger of samAsyncEvents(fn)) triggers.add(trigger);
+    // An invoke config configures asynchronous invocation only: with no other trigger in sight, it
+    // says the function is invoked so (by a caller outside the stack).
+    const config = invocation.configuredBy.get(fn.logicalId);
+    if (triggers.size === 0 && config !== undefined) {
+      triggers.add(`a caller its EventInvokeConfig ${config} is for`);
+    }
+    if (
+      fn.type === 'AWS::Serverless::Function' &&
+      triggers.size === 0 &&
+      fn.properties.EventInvokeConfig !== undefined
+    ) {
+      triggers.add('a caller its EventInvokeConfig is for');
+    }
     if (triggers.size === 0) return NOT_APPLICABLE;
 
     const handling = [...ownFailureHandling(fn), invocation.invokeConfigs.get(fn.logicalId) ?? 'absent'];
@@ -115,6 +130,7 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
       }
     };
     const invokeConfigs = new Map<string, Presence>();
+    const configuredBy = new Map<string, string>();
 
     for (const resource of index.resourcesOf(stack)) {
       const props = resource.properties;
@@ -143,6 +159,7 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
           // A config created under a Condition may not exist at all.
           if (presence === 'present' && resource.condition !== undefined) presence = 'conditional';
           for (const fn of functions(props.FunctionName)) {
+            configuredBy.set(fn, resource.logicalId);
             const known = invokeConfigs.get(fn) ?? 'absent';
             // Several configs (per qualifier): the strongest one counts.
             if (PRESENCE_RANK[presence] > PRESENCE_RANK[known]) invokeConfigs.set(fn, presence);
@@ -151,7 +168,7 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
         }
       }
     }
-    return { triggers, invokeConfigs };
+    return { triggers, invokeConfigs, configuredBy };
   });
 }
 

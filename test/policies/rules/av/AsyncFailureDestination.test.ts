@@ -43,6 +43,48 @@ describe('BIS-AV1 AsyncFailureDestination', () => {
     ]);
   });
 
+  test('configureAsyncInvoke without an on-failure destination makes the function asynchronous, and an error', () => {
+    const { stack } = appStack();
+    const fn = ingest(stack);
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(5) });
+    expect(verdictOf(rule, fn)).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(
+        /^The function is invoked asynchronously by a caller its EventInvokeConfig \w+ is for and has no on-failure destination/,
+      ),
+    });
+    const other = appStack().stack;
+    const configured = ingest(other, {
+      onFailure: new destinations.SqsDestination(new sqs.Queue(other, 'Failed')),
+    });
+    expect(verdictOf(rule, configured).kind).toBe('compliant');
+  });
+
+  test('a SAM function with an EventInvokeConfig but no OnFailure is asynchronous, and an error', () => {
+    const verdicts = verdictsOfTemplate(rule, {
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Retries: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            EventInvokeConfig: { MaximumRetryAttempts: 0 },
+          },
+        },
+        Handled: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            EventInvokeConfig: { DestinationConfig: { OnFailure: { Type: 'SQS' } } },
+          },
+        },
+      },
+    });
+    expect(verdicts).toEqual({ Retries: 'non-compliant', Handled: 'compliant' });
+  });
+
   test('an on-failure SQS destination makes it compliant', () => {
     const { stack } = appStack();
     const bucket = new s3.Bucket(stack, 'Landing');
