@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'path';
+import { dirname, resolve } from 'path';
 import { acknowledgementHint } from '../acknowledgement';
 import { PACKAGE_VERSION } from '../package-version';
 import { BIS_ROLES, isBisRoleName, type BisRoleName } from '../../lib/roles';
@@ -134,7 +134,6 @@ function scannableTemplates(
       path: template.file,
       role,
       template: template.template,
-      stackName: basename(template.file).replace(/\..*$/, ''),
       deploysWith: parents.get(template)?.file,
     });
   }
