@@ -3,6 +3,7 @@ import { createLogger, parseLogLevel } from './logger';
 import type { Stores } from './object-store';
 import { BadRequestError, INTERNAL_ERROR, problemResponse, TIMED_OUT } from './problem';
 import { storesFromEnvironment } from './stores';
+import { createRequest, installLazyResponse } from './fetch-objects';
 
 /*
  * What every adapter shares: the cold start, the deadline, and running a handler so that a failure
@@ -21,6 +22,12 @@ export interface AdapterOptions {
    * @default 500
    */
   readonly deadlineMarginMs?: number;
+  /**
+   * Install `LazyResponse` as the global `Response`, so a string or bytes response reaches the cloud
+   * without web streams (see fetch-objects/README.md). Once installed it stays for the process.
+   * @default true
+   */
+  readonly lazyResponses?: boolean;
 }
 
 /** What an adapter settles once, when its module loads. */
@@ -49,6 +56,7 @@ export function coldStart(adapter: string, options: AdapterOptions = {}): ColdSt
       options.logLevel ?? (envLevel === undefined ? 'info' : parseLogLevel(envLevel, 'BIS_LOG_LEVEL'));
     environmentStores ??= options.stores === undefined ? storesFromEnvironment() : undefined;
     const stores = options.stores ?? environmentStores ?? {};
+    if (options.lazyResponses ?? true) installLazyResponse();
     return { stores, logLevel, writeLog, deadlineMarginMs: margin };
   } catch (error) {
     createLogger({ write: writeLog }).error(`${adapter}: the function cannot start`, { error });
@@ -152,15 +160,7 @@ export function toFetchRequest(
   }
   const bodyAllowed = method !== 'GET' && method !== 'HEAD';
   try {
-    return new Request(url, {
-      method,
-      headers: fetchHeaders,
-      // Node takes any Uint8Array; the DOM typings only name ArrayBuffer-backed ones.
-      body:
-        bodyAllowed && body !== undefined && body.byteLength > 0
-          ? (body as Uint8Array<ArrayBuffer>)
-          : undefined,
-    });
+    return createRequest(method, url, fetchHeaders, bodyAllowed ? body : undefined);
   } catch {
     throw new BadRequestError(`the Fetch API refuses method '${method}' or the request URL`);
   }

@@ -8,6 +8,7 @@ import {
   toFetchRequest,
   type AdapterOptions,
 } from '../invocation';
+import { settledResponse } from '../fetch-objects';
 import { createLogger } from '../logger';
 import { INTERNAL_ERROR, problemResponse } from '../problem';
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from './lambda-types';
@@ -107,9 +108,12 @@ async function resultFromResponse(
   method: string,
   ctx: HandlerContext,
 ): Promise<LambdaHttpResult> {
+  const settled = settledResponse(response);
   let bytes: Uint8Array;
   try {
-    if (method === 'HEAD') {
+    if (settled !== undefined) {
+      bytes = method === 'HEAD' ? new Uint8Array(0) : settled.bytes;
+    } else if (method === 'HEAD') {
       await response.body?.cancel();
       bytes = new Uint8Array(0);
     } else {
@@ -129,7 +133,8 @@ async function resultFromResponse(
 
 async function problemResult(error: string, ctx: HandlerContext): Promise<LambdaHttpResult> {
   const problem = problemResponse(500, error, ctx.requestId);
-  return structuredResult(problem, new Uint8Array(await problem.arrayBuffer()));
+  const bytes = settledResponse(problem)?.bytes ?? new Uint8Array(await problem.arrayBuffer());
+  return structuredResult(problem, bytes);
 }
 
 function structuredResult(response: Response, bytes: Uint8Array): LambdaHttpResult {

@@ -14,6 +14,7 @@ import {
   type AdapterOptions,
   type ColdStart,
 } from '../invocation';
+import { settledResponse } from '../fetch-objects';
 import { createLogger } from '../logger';
 import { INTERNAL_ERROR, problemResponse } from '../problem';
 import { platformTimeoutMs, requireFunctionName } from './platform';
@@ -123,6 +124,18 @@ async function writeResponse(
     ctx.log.info('the client went away before the response was written', { status: response.status });
     return;
   }
+  const settled = settledResponse(response);
+  if (settled !== undefined) {
+    // A string or bytes body: one write with its length, no stream.
+    writeHead(res, settled.status, settled.headers);
+    if (req.method === 'HEAD' || settled.bytes.byteLength === 0) {
+      res.end();
+      return;
+    }
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', settled.bytes.byteLength);
+    res.end(settled.bytes);
+    return;
+  }
   const reader = req.method === 'HEAD' ? undefined : response.body?.getReader();
   if (req.method === 'HEAD') await response.body?.cancel();
   let first: ReadableStreamReadResult<Uint8Array> | undefined;
@@ -133,12 +146,7 @@ async function writeResponse(
     ctx.log.error('the response body failed before its first byte', { error });
     return writeResponse(problemResponse(500, INTERNAL_ERROR, ctx.requestId), req, res, ctx);
   }
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') res.setHeader(name, value);
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  writeHead(res, response.status, response.headers);
   if (reader === undefined || first === undefined || first.done) {
     res.end();
     return;
@@ -159,6 +167,15 @@ async function writeResponse(
     }
   }
   res.end();
+}
+
+function writeHead(res: FrameworkResponse, status: number, headers: Headers): void {
+  res.statusCode = status;
+  headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
 }
 
 /** Writes with backpressure; false when the client has gone. */

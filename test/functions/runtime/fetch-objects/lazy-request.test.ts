@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { createRequest } from '../../../../functions/runtime/fetch-objects';
+import { BODY_OPERATIONS, observe } from './observe';
+
+const RealRequest = globalThis.Request;
+
+const methods = fc.constantFrom(
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+  'post',
+  'PROPFIND',
+  'CONNECT',
+  'bad method',
+);
+const urls = fc.constantFrom(
+  'https://example.com/a/b?c=d&c=e',
+  'https://example.com/caf%C3%A9?q=%E2%9C%93',
+  'https://example.com/ünïcode path?x=1 2',
+  'https://example.com:8443/',
+  'http://EXAMPLE.com/./a/../b',
+  'https://user:secret@example.com/',
+  'not a url',
+);
+const bodies = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(new Uint8Array(0)),
+  fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => Buffer.from(text)),
+  fc
+    .constantFrom('{"a":1}', 'not json', '\uFEFF{"bom":true}', 'a=1&b=%C3%A9')
+    .map((text) => Buffer.from(text)),
+  fc.uint8Array({ maxLength: 40 }),
+);
+const headerLists = fc.constantFrom<readonly (readonly [string, string])[]>(
+  [],
+  [['content-type', 'application/json']],
+  [['content-type', 'application/x-www-form-urlencoded']],
+  [
+    ['x-many', 'one'],
+    ['x-many', 'two'],
+    ['cookie', 'a=1; b=2'],
+  ],
+);
+
+function headersOf(list: readonly (readonly [string, string])[]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of list) headers.append(name, value);
+  return headers;
+}
+
+type Built = Request | string;
+
+function build(make: () => Request): Built {
+  try {
+    return make();
+  } catch (error) {
+    return (error as Error).constructor.name;
+  }
+}
+
+function plainFields(request: Request) {
+  return {
+    method: request.method,
+    url: request.url,
+    isRequest: request instanceof RealRequest,
+    tag: Object.prototype.toString.call(request),
+    mode: request.mode,
+    redirect: request.redirect,
+    hasSignal: request.signal instanceof AbortSignal,
+  };
+}
+
+describe('createRequest answers as undici Request does', () => {
+  it('for every method, URL, headers, body and sequence of reads (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        methods,
+        urls,
+        headerLists,
+        bodies,
+        fc.array(fc.constantFrom(...BODY_OPERATIONS), { maxLength: 5 }),
+        async (method, url, headerList, body, operations) => {
+          const bodyAllowed = method.toUpperCase() !== 'GET' && method.toUpperCase() !== 'HEAD';
+          const sent = bodyAllowed && body !== undefined && body.byteLength > 0 ? body : undefined;
+          const real = build(
+            () =>
+              new RealRequest(url, {
+                method,
+                headers: headersOf(headerList),
+                body: sent as Uint8Array<ArrayBuffer> | undefined,
+              }),
+          );
+          const lazy = build(() => createRequest(method, url, headersOf(headerList), sent));
+          if (typeof real === 'string' || typeof lazy === 'string') {
+            expect(lazy).toEqual(real);
+            return;
+          }
+          expect(plainFields(lazy)).toEqual(plainFields(real));
+          expect(await observe(lazy, operations)).toEqual(await observe(real, operations));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps the body it was given out of reach: reads get copies', async () => {
+    const body = Buffer.from('abc');
+    const request = createRequest('POST', 'https://example.com/', new Headers(), body);
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    bytes[0] = 0x7a;
+    expect(body.toString()).toBe('abc');
+    expect(request.bodyUsed).toBe(true);
+  });
+
+  it('a read after the real Request was needed goes to it, and a second read fails as undici does', async () => {
+    const request = createRequest(
+      'POST',
+      'https://example.com/',
+      new Headers({ 'content-type': 'text/plain' }),
+      Buffer.from('abc'),
+    );
+    expect(request.signal.aborted).toBe(false);
+    expect(await request.text()).toBe('abc');
+    await expect(request.text()).rejects.toThrow('Body is unusable');
+  });
+});
