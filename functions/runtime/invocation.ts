@@ -64,29 +64,57 @@ export function coldStart(adapter: string, options: AdapterOptions = {}): ColdSt
   }
 }
 
-/** A signal that aborts `marginMs` before `remainingMs` runs out, or when `upstream` aborts. */
+/** A way for an adapter to tell that the client went away, without listening before anyone asks. */
+export interface ClientPresence {
+  readonly gone: () => boolean;
+  /** Calls `listener` once when the client goes; returns what stops listening. */
+  readonly onGone: (listener: () => void) => () => void;
+}
+
+/** `ctx.signal` and what ends it; the signal exists only once someone reads it. */
+export interface InvocationSignal {
+  readonly signal: AbortSignal;
+  readonly dispose: () => void;
+}
+
+/**
+ * A signal that aborts `marginMs` before `remainingMs` runs out, or when the client goes. It is built on
+ * first read: most handlers never read `ctx.signal`, and a controller, a timer and a listener per
+ * invocation cost more than a small handler's work. Read late, it aborts on the next turn if its time is past.
+ */
 export function invocationSignal(
   remainingMs: number | undefined,
   marginMs: number,
-  upstream?: AbortSignal,
-): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
+  client?: ClientPresence,
+): InvocationSignal {
+  const abortAt =
+    remainingMs !== undefined && Number.isFinite(remainingMs)
+      ? Date.now() + remainingMs - marginMs
+      : undefined;
+  let controller: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
-  if (remainingMs !== undefined && Number.isFinite(remainingMs)) {
-    timer = setTimeout(
-      () => controller.abort(new DOMException('the invocation is about to time out', 'TimeoutError')),
-      Math.max(0, remainingMs - marginMs),
-    );
-    timer.unref();
-  }
-  const forward = () => controller.abort(upstream?.reason);
-  if (upstream?.aborted) forward();
-  else upstream?.addEventListener('abort', forward, { once: true });
+  let stopListening: (() => void) | undefined;
+  const timeOut = () =>
+    controller?.abort(new DOMException('the invocation is about to time out', 'TimeoutError'));
+  const clientGone = () => controller?.abort(new DOMException('the client has gone', 'AbortError'));
   return {
-    signal: controller.signal,
+    get signal() {
+      if (controller !== undefined) return controller.signal;
+      controller = new AbortController();
+      if (abortAt !== undefined) {
+        // Even when the time is already past, abort on the next turn, as a timer set at the start would.
+        timer = setTimeout(timeOut, Math.max(0, abortAt - Date.now()));
+        timer.unref();
+      }
+      if (client !== undefined && !controller.signal.aborted) {
+        if (client.gone()) clientGone();
+        else stopListening = client.onGone(clientGone);
+      }
+      return controller.signal;
+    },
     dispose: () => {
       clearTimeout(timer);
-      upstream?.removeEventListener('abort', forward);
+      stopListening?.();
     },
   };
 }

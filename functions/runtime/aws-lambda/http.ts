@@ -36,7 +36,14 @@ export function awsLambdaHttp(
     const requestId = context?.awsRequestId ?? event?.requestContext?.requestId ?? randomUUID();
     const log = createLogger({ requestId, level: start.logLevel, write: start.writeLog });
     const deadline = invocationSignal(context?.getRemainingTimeInMillis?.(), start.deadlineMarginMs);
-    const ctx: HandlerContext = { log, requestId, signal: deadline.signal, stores: start.stores };
+    const ctx: HandlerContext = {
+      log,
+      requestId,
+      get signal() {
+        return deadline.signal;
+      },
+      stores: start.stores,
+    };
     try {
       let response: Response;
       let method = 'GET';

@@ -12,6 +12,7 @@ import {
   invokeHttp,
   toFetchRequest,
   type AdapterOptions,
+  type ClientPresence,
   type ColdStart,
 } from '../invocation';
 import { settledResponse } from '../fetch-objects';
@@ -56,12 +57,15 @@ async function serve(
 ): Promise<void> {
   const requestId = req.executionId ?? randomUUID();
   const log = createLogger({ requestId, level: start.logLevel, write: start.writeLog });
-  const clientGone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) clientGone.abort(new DOMException('the client has gone', 'AbortError'));
-  });
-  const deadline = invocationSignal(timeoutMs, start.deadlineMarginMs, clientGone.signal);
-  const ctx: HandlerContext = { log, requestId, signal: deadline.signal, stores: start.stores };
+  const deadline = invocationSignal(timeoutMs, start.deadlineMarginMs, clientPresence(res));
+  const ctx: HandlerContext = {
+    log,
+    requestId,
+    get signal() {
+      return deadline.signal;
+    },
+    stores: start.stores,
+  };
   try {
     let response: Response;
     try {
@@ -78,6 +82,20 @@ async function serve(
   } finally {
     deadline.dispose();
   }
+}
+
+/** The client has gone when the connection closes before the response is complete. */
+function clientPresence(res: FrameworkResponse): ClientPresence {
+  return {
+    gone: () => res.destroyed && !res.writableFinished,
+    onGone: (listener) => {
+      const closed = () => {
+        if (!res.writableFinished) listener();
+      };
+      res.once('close', closed);
+      return () => res.off('close', closed);
+    },
+  };
 }
 
 async function requestFromFramework(req: FrameworkRequest): Promise<Request> {

@@ -5,10 +5,20 @@ import { createRequire } from 'module';
  * JSON, a charset or content coding it does not know, too many form fields) with a 400 or 415 HTML page.
  * The portable contract hands the handler the bytes instead, as Lambda does. So the servers that
  * functions-framework builds for portable HTTP functions get parsers that let such a request through:
- * `req.rawBody` keeps the bytes, or the stream stays unread for the adapter to read.
+ * `req.rawBody` keeps the bytes, or the stream stays unread for the adapter to read. Each parser is
+ * body-parser's `raw` on the same content types: the handler reads the bytes itself, so parsing JSON,
+ * decoding text or splitting a form here would be work thrown away on every request.
  */
 
 const PARSERS = ['json', 'text', 'urlencoded', 'raw'] as const;
+
+// What each body-parser factory matches when functions-framework gives no `type` (body-parser's defaults).
+const DEFAULT_TYPES: Record<(typeof PARSERS)[number], string> = {
+  json: 'application/json',
+  text: 'text/plain',
+  urlencoded: 'application/x-www-form-urlencoded',
+  raw: 'application/octet-stream',
+};
 
 // The body-parser failures that mean "could not interpret", not "could not read" (a 413 over the limit stays).
 const UNINTERPRETABLE = new Set([
@@ -52,8 +62,10 @@ function install(): void {
     }
     const saved = Object.fromEntries(PARSERS.map((name) => [name, bodyParser[name]])) as typeof bodyParser;
     try {
-      for (const name of PARSERS)
-        bodyParser[name] = (parserOptions) => passUninterpretable(saved[name](parserOptions));
+      for (const name of PARSERS) {
+        bodyParser[name] = (parserOptions) =>
+          passUninterpretable(saved.raw({ type: DEFAULT_TYPES[name], ...(parserOptions as object) }));
+      }
       return original.call(this, userFunction, options);
     } finally {
       Object.assign(bodyParser, saved);
