@@ -143,3 +143,6 @@ TS
 npx tsc --noEmit --strict --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node --lib es2022,dom \
   check-runtime-types.ts functions/hello/index.ts
 echo "consumer smoke: cdk-bis/runtime and PortableFunction types resolve"
+
+# The shipped CI recipes, run as GitLab and GitHub Actions would, against an app whose error is in a Stage.
+node "$repo/.ci/ci-recipes-e2e.js"

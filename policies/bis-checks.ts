@@ -12,6 +12,7 @@ import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
 import type { BisRule, Level, Verdict } from './rule';
+import { stageNotice } from './stage-notice';
 
 export { BIS_PLUGIN_NAME } from './acknowledgement';
 export type { BisChecksProps } from './configuration';
@@ -66,6 +67,8 @@ export class BisChecks extends NagPack {
     }
     // CDK calls plugins right after writing the templates, so they are fresh.
     const findings = this.findings(app, synthesizedTemplates({ fresh: true }));
+    const notice = stageNotice(app, findings);
+    if (notice !== undefined) process.stderr.write(notice);
     return policyValidationReport(findings, { includeAcknowledged: true, pluginVersion: this.version });
   }
 
