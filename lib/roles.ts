@@ -54,14 +54,21 @@ export class BisRole {
   }
 
   /**
-   * The role in force: the one set on this stack, else a valid `bis:role` stack tag, else the
-   * role of the parent stack for a nested stack, else `application`.
+   * The role in force: the one set on this stack, else its `bis:role` stack tag, else the role of the
+   * parent stack for a nested stack, else `application`. A tag that names no role is an error, never a
+   * silent `application`: a typo must not change which rules apply.
    */
   public get role(): BisRoleName {
     const explicit = explicitRoles.get(this.stack);
     if (explicit) return explicit;
     const tagged = this.stack.tags.tagValues()[BIS_ROLE_TAG];
     if (isBisRoleName(tagged)) return tagged;
+    if (tagged !== undefined) {
+      throw new Error(
+        `Stack ${this.stack.node.path} has the tag ${BIS_ROLE_TAG}=${JSON.stringify(tagged)}, which is not a BIS role. ` +
+          `Use one of: ${BIS_ROLES.join(', ')}, preferably with BisRole.of(stack).set(...).`,
+      );
+    }
     if (NestedStack.isNestedStack(this.stack) && this.stack.nestedStackParent) {
       return BisRole.of(this.stack.nestedStackParent).role;
     }
