@@ -1,4 +1,11 @@
-import type { HttpHandler, LogLevel, ObjectLanded, ObjectLandedHandler, HandlerContext } from './contract';
+import type {
+  HandlerContext,
+  HttpHandler,
+  Logger,
+  LogLevel,
+  ObjectLanded,
+  ObjectLandedHandler,
+} from './contract';
 import { createLogger, parseLogLevel } from './logger';
 import type { Stores } from './object-store';
 import { BadRequestError, INTERNAL_ERROR, problemResponse, TIMED_OUT } from './problem';
@@ -116,6 +123,23 @@ export function invocationSignal(
       clearTimeout(timer);
       stopListening?.();
     },
+  };
+}
+
+/** The context a handler sees; `signal` is read through, so it is only built if the handler reads it. */
+export function invocationContext(
+  log: Logger,
+  requestId: string,
+  deadline: InvocationSignal,
+  stores: Stores,
+): HandlerContext {
+  return {
+    log,
+    requestId,
+    get signal() {
+      return deadline.signal;
+    },
+    stores,
   };
 }
 

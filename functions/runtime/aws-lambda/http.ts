@@ -3,6 +3,7 @@ import type { HandlerContext, HttpHandler } from '../contract';
 import {
   coldStart,
   failedInvocation,
+  invocationContext,
   invocationSignal,
   invokeHttp,
   toFetchRequest,
@@ -36,14 +37,7 @@ export function awsLambdaHttp(
     const requestId = context?.awsRequestId ?? event?.requestContext?.requestId ?? randomUUID();
     const log = createLogger({ requestId, level: start.logLevel, write: start.writeLog });
     const deadline = invocationSignal(context?.getRemainingTimeInMillis?.(), start.deadlineMarginMs);
-    const ctx: HandlerContext = {
-      log,
-      requestId,
-      get signal() {
-        return deadline.signal;
-      },
-      stores: start.stores,
-    };
+    const ctx = invocationContext(log, requestId, deadline, start.stores);
     try {
       let response: Response;
       let method = 'GET';

@@ -8,22 +8,17 @@
  * (test/functions/runtime/fetch-objects proves it against undici's own Request).
  */
 
+import { defineLazyMembers, type LazyBodyState } from './lazy-body';
+
 const RealRequest = globalThis.Request;
 
 /** Methods whose spelling the fast path keeps as is (Fetch normalises only the case of these). */
 const PLAIN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
-const utf8 = new TextDecoder();
-
-interface RequestState {
+interface RequestState extends LazyBodyState<Request> {
   readonly method: string;
   readonly url: string;
   readonly headers: Headers;
-  /** Undefined for a null body (no body, or an empty one). */
-  readonly bytes: Uint8Array | undefined;
-  /** Whether a fast-path read consumed the body. */
-  used: boolean;
-  real: Request | undefined;
 }
 
 const states = new WeakMap<object, RequestState>();
@@ -50,93 +45,22 @@ export function createRequest(
   return request;
 }
 
-function stateOf(request: unknown, member: string): RequestState {
-  const state = states.get(request as object);
-  if (state === undefined) throw new TypeError(`Illegal invocation of Request.${member}`);
-  return state;
-}
+const LazyRequestPrototype: object = Object.create(RealRequest.prototype);
 
-/** The undici Request, built on first need; a body the fast path consumed is consumed there too. */
-function realOf(state: RequestState): Request {
-  if (state.real === undefined) {
-    state.real = new RealRequest(state.url, {
+defineLazyMembers(LazyRequestPrototype, RealRequest.prototype, {
+  owner: 'Request',
+  states,
+  build: (state) =>
+    new RealRequest(state.url, {
       method: state.method,
       headers: state.headers,
       body: state.bytes as Uint8Array<ArrayBuffer> | undefined,
-    });
-    // Reading starts synchronously, so the real body is disturbed (bodyUsed) at once.
-    if (state.used) state.real.arrayBuffer().catch(() => undefined);
-  }
-  return state.real;
-}
-
-/** The bytes for one fast-path read, with undici's answer to a second read. */
-function consume(state: RequestState, member: string): Uint8Array {
-  if (state.bytes === undefined) return new Uint8Array(0);
-  if (state.used) throw new TypeError(`Body is unusable: Body has already been read (Request.${member})`);
-  state.used = true;
-  return state.bytes;
-}
-
-const fastReads: Record<string, (state: RequestState) => unknown> = {
-  text: (state) => utf8.decode(consume(state, 'text')),
-  json: (state) => JSON.parse(utf8.decode(consume(state, 'json'))) as unknown,
-  arrayBuffer: (state) => new Uint8Array(consume(state, 'arrayBuffer')).buffer,
-  bytes: (state) => new Uint8Array(consume(state, 'bytes')),
-};
-
-const LazyRequestPrototype: object = Object.create(RealRequest.prototype, {
-  method: { get: getter('method', (state) => state.method) },
-  url: { get: getter('url', (state) => state.url) },
-  headers: { get: getter('headers', (state) => state.headers) },
-  bodyUsed: { get: getter('bodyUsed', (state) => state.real?.bodyUsed ?? state.used) },
-  [Symbol.toStringTag]: { value: 'Request', configurable: true },
-  [Symbol.for('nodejs.util.inspect.custom')]: {
-    value(this: Request, ...args: unknown[]) {
-      const real = realOf(stateOf(this, 'inspect')) as unknown as Record<
-        symbol,
-        (...a: unknown[]) => unknown
-      >;
-      return real[Symbol.for('nodejs.util.inspect.custom')](...args);
-    },
+    }),
+  getters: {
+    method: (state) => state.method,
+    url: (state) => state.url,
+    // The one Headers object for the request's life; a real Request built later copies it.
+    headers: (state) => state.headers,
+    bodyUsed: (state) => state.real?.bodyUsed ?? state.used,
   },
 });
-
-function getter(member: string, read: (state: RequestState) => unknown): () => unknown {
-  return function (this: unknown) {
-    return read(stateOf(this, member));
-  };
-}
-
-// Everything else the real prototype has (getters and methods, today and in later Node versions) forwards.
-for (const member of Object.getOwnPropertyNames(RealRequest.prototype)) {
-  if (member === 'constructor' || Object.prototype.hasOwnProperty.call(LazyRequestPrototype, member))
-    continue;
-  const descriptor = Object.getOwnPropertyDescriptor(RealRequest.prototype, member)!;
-  const fastRead = fastReads[member];
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LazyRequestPrototype, member, {
-      get(this: unknown) {
-        return (realOf(stateOf(this, member)) as unknown as Record<string, unknown>)[member];
-      },
-      configurable: true,
-    });
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LazyRequestPrototype, member, {
-      value: function (this: unknown, ...args: unknown[]) {
-        const state = stateOf(this, member);
-        if (fastRead !== undefined && state.real === undefined) {
-          try {
-            return Promise.resolve(fastRead(state));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        }
-        const real = realOf(state) as unknown as Record<string, (...a: unknown[]) => unknown>;
-        return real[member](...args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
-}

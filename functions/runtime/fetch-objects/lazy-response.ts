@@ -8,6 +8,8 @@
  * proves it). Responses from `fetch()` stay undici's own and take the adapters' general path.
  */
 
+import { defineLazyMembers, type LazyBodyState } from './lazy-body';
+
 const RealResponse = globalThis.Response;
 
 /** Status codes whose response must not carry a body; undici refuses one with its own error. */
@@ -15,16 +17,11 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
-interface ResponseState {
+interface ResponseState extends LazyBodyState<Response> {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
-  /** Undefined for a null body. */
-  readonly bytes: Uint8Array | undefined;
-  used: boolean;
-  real: Response | undefined;
 }
 
 const states = new WeakMap<object, ResponseState>();
@@ -123,30 +120,28 @@ export class LazyResponse {
   }
 }
 
-function stateOf(response: unknown, member: string): ResponseState {
-  const state = states.get(response as object);
-  if (state === undefined) throw new TypeError(`Illegal invocation of Response.${member}`);
-  return state;
-}
-
-function realOf(state: ResponseState): Response {
-  if (state.real === undefined) {
-    state.real = new RealResponse(state.bytes as Uint8Array<ArrayBuffer> | undefined, {
+const members = {
+  owner: 'Response',
+  states,
+  build: (state: ResponseState) =>
+    new RealResponse(state.bytes as Uint8Array<ArrayBuffer> | undefined, {
       status: state.status,
       statusText: state.statusText,
       headers: state.headers,
-    });
-    if (state.used) state.real.arrayBuffer().catch(() => undefined);
-  }
-  return state.real;
-}
-
-function consume(state: ResponseState, member: string): Uint8Array {
-  if (state.bytes === undefined) return new Uint8Array(0);
-  if (state.used) throw new TypeError(`Body is unusable: Body has already been read (Response.${member})`);
-  state.used = true;
-  return state.bytes;
-}
+    }),
+  getters: {
+    status: (state: ResponseState) => state.real?.status ?? state.status,
+    statusText: (state: ResponseState) => state.real?.statusText ?? state.statusText,
+    ok: (state: ResponseState) => state.real?.ok ?? (state.status >= 200 && state.status <= 299),
+    // The one Headers object for the response's life; a real Response built later copies it.
+    headers: (state: ResponseState) => state.headers,
+    type: (state: ResponseState) => state.real?.type ?? 'default',
+    url: (state: ResponseState) => state.real?.url ?? '',
+    redirected: (state: ResponseState) => state.real?.redirected ?? false,
+    bodyUsed: (state: ResponseState) => state.real?.bodyUsed ?? state.used,
+  },
+  methods: { clone: cloneOf },
+};
 
 function cloneOf(state: ResponseState): Response {
   if (state.used) throw new TypeError('Response.clone: Body has already been consumed.');
@@ -155,76 +150,10 @@ function cloneOf(state: ResponseState): Response {
   return clone;
 }
 
-const fastReads: Record<string, (state: ResponseState) => unknown> = {
-  text: (state) => utf8Decoder.decode(consume(state, 'text')),
-  json: (state) => JSON.parse(utf8Decoder.decode(consume(state, 'json'))) as unknown,
-  arrayBuffer: (state) => new Uint8Array(consume(state, 'arrayBuffer')).buffer,
-  bytes: (state) => new Uint8Array(consume(state, 'bytes')),
-};
-
-const plainMembers: Record<string, (state: ResponseState) => unknown> = {
-  status: (state) => state.real?.status ?? state.status,
-  statusText: (state) => state.real?.statusText ?? state.statusText,
-  ok: (state) => (state.real?.status ?? state.status) >= 200 && (state.real?.status ?? state.status) <= 299,
-  // The one Headers object for the response's life, as undici's; a real object built later copies it.
-  headers: (state) => state.headers,
-  type: (state) => state.real?.type ?? 'default',
-  url: (state) => state.real?.url ?? '',
-  redirected: (state) => state.real?.redirected ?? false,
-  bodyUsed: (state) => state.real?.bodyUsed ?? state.used,
-};
-
 Object.setPrototypeOf(LazyResponse, RealResponse);
 Object.setPrototypeOf(LazyResponse.prototype, RealResponse.prototype);
 Object.defineProperty(LazyResponse, 'name', { value: 'Response' });
-Object.defineProperties(LazyResponse.prototype, {
-  [Symbol.toStringTag]: { value: 'Response', configurable: true },
-  [Symbol.for('nodejs.util.inspect.custom')]: {
-    value(this: Response, ...args: unknown[]) {
-      const real = realOf(stateOf(this, 'inspect')) as unknown as Record<
-        symbol,
-        (...a: unknown[]) => unknown
-      >;
-      return real[Symbol.for('nodejs.util.inspect.custom')](...args);
-    },
-  },
-});
-
-// Every member of the real prototype, today's and later Node versions', answers from the state or forwards.
-for (const member of Object.getOwnPropertyNames(RealResponse.prototype)) {
-  if (member === 'constructor') continue;
-  const descriptor = Object.getOwnPropertyDescriptor(RealResponse.prototype, member)!;
-  const plain = plainMembers[member];
-  const fastRead = fastReads[member];
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LazyResponse.prototype, member, {
-      get(this: unknown) {
-        const state = stateOf(this, member);
-        if (plain !== undefined) return plain(state);
-        return (realOf(state) as unknown as Record<string, unknown>)[member];
-      },
-      configurable: true,
-    });
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LazyResponse.prototype, member, {
-      value: function (this: unknown, ...args: unknown[]) {
-        const state = stateOf(this, member);
-        if (member === 'clone' && state.real === undefined) return cloneOf(state);
-        if (fastRead !== undefined && state.real === undefined) {
-          try {
-            return Promise.resolve(fastRead(state));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        }
-        const real = realOf(state) as unknown as Record<string, (...a: unknown[]) => unknown>;
-        return real[member](...args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
-}
+defineLazyMembers(LazyResponse.prototype, RealResponse.prototype, members);
 
 /**
  * Makes `Response` in handler code this class, once per process. Undici's own class stays reachable as

@@ -8,6 +8,7 @@ import type { HandlerContext, HttpHandler } from '../contract';
 import {
   coldStart,
   failedInvocation,
+  invocationContext,
   invocationSignal,
   invokeHttp,
   toFetchRequest,
@@ -58,14 +59,7 @@ async function serve(
   const requestId = req.executionId ?? randomUUID();
   const log = createLogger({ requestId, level: start.logLevel, write: start.writeLog });
   const deadline = invocationSignal(timeoutMs, start.deadlineMarginMs, clientPresence(res));
-  const ctx: HandlerContext = {
-    log,
-    requestId,
-    get signal() {
-      return deadline.signal;
-    },
-    stores: start.stores,
-  };
+  const ctx = invocationContext(log, requestId, deadline, start.stores);
   try {
     let response: Response;
     try {

@@ -32,7 +32,7 @@ export const BODY_OPERATIONS: readonly BodyOperation[] = [
 
 type Observation = { readonly value: unknown } | { readonly error: string };
 
-interface BodyLike {
+export interface BodyLike {
   readonly headers: Headers;
   readonly bodyUsed: boolean;
   readonly body: ReadableStream<Uint8Array> | null;
@@ -108,4 +108,28 @@ export async function observe(target: BodyLike, operations: readonly BodyOperati
     seen.push({ operation, ...observation, bodyUsed: target.bodyUsed });
   }
   return seen;
+}
+
+/** The object `make` builds, or the class name of what it threw. */
+export function constructed<T>(make: () => T): T | string {
+  try {
+    return make();
+  } catch (error) {
+    return (error as Error).constructor.name;
+  }
+}
+
+/** The lazy object answers as undici's: the same construction error, or the same fields and reads. */
+export async function expectSameAnswers<T extends BodyLike>(
+  lazy: T | string,
+  real: T | string,
+  fieldsOf: (target: T) => unknown,
+  operations: readonly BodyOperation[],
+): Promise<void> {
+  if (typeof real === 'string' || typeof lazy === 'string') {
+    expect(lazy).toEqual(real);
+    return;
+  }
+  expect(fieldsOf(lazy)).toEqual(fieldsOf(real));
+  expect(await observe(lazy, operations)).toEqual(await observe(real, operations));
 }
