@@ -135,7 +135,9 @@ export function renderSummary(summary: CorpusSummary): string {
   ]);
   lines.push(
     '',
-    problems.length === 0 ? 'No crash, input error or rule exception.' : 'Problems:',
+    problems.length === 0
+      ? 'No crash, input error or rule exception.'
+      : 'Crashes, input errors and rule exceptions:',
     ...problems,
   );
   return lines.join('\n');
@@ -201,7 +203,12 @@ function main(): number {
   }
   console.log(renderSummary(summary));
   if (args.json !== undefined) {
-    writeFileSync(args.json, `${JSON.stringify(summary, null, 2)}\n`);
+    try {
+      writeFileSync(args.json, `${JSON.stringify(summary, null, 2)}\n`);
+    } catch (error) {
+      console.error(`corpus: cannot write --json ${args.json}: ${(error as Error).message}`);
+      return 2;
+    }
     console.log(`\nWrote ${relative(process.cwd(), args.json) || args.json}.`);
   }
   // Input errors are verdicts on the app's templates; a crash or a rule exception is a cdk-bis bug.
