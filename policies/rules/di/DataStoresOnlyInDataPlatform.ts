@@ -1,5 +1,5 @@
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
-import { isPartOfAnotherStore, PERSISTENT_DATA_STORE_TYPES } from './data-stores';
+import { holdsApplicationArtifacts, isPartOfAnotherStore, PERSISTENT_DATA_STORE_TYPES } from './data-stores';
 
 export default defineRule(
   __filename,
@@ -16,6 +16,8 @@ export default defineRule(
     if (store.stack.role === 'data-platform') return COMPLIANT;
     // Cluster members and tables of a database beside them: the parent store carries the finding.
     if (isPartOfAnotherStore(store, index)) return NOT_APPLICABLE;
+    // The app's own files (deployed assets, a website, pipeline artifacts) ship with it: not enterprise data.
+    if (holdsApplicationArtifacts(store, index)) return NOT_APPLICABLE;
     return nonCompliant(
       `${store.type} is a persistent data store in ${store.stack.role} stack ${store.stack.path}; move it to a data-platform stack (DataLakeStack) and reach it through the contract.`,
     );
