@@ -49,7 +49,7 @@ export default defineRule(
     id: 'BIS-AV1',
     title: 'Asynchronously invoked functions have an on-failure destination',
     rationale:
-      "S3, SNS, EventBridge, API Gateway integrations with `X-Amz-Invocation-Type: 'Event'` and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows.",
+      "S3, SNS, EventBridge, API Gateway integrations with `X-Amz-Invocation-Type: 'Event'` and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows. Not judged: integrations declared only in an OpenAPI Body (x-amazon-apigateway-integration), and callers outside the stack that leave no EventInvokeConfig.",
     fix: 'Give the function an on-failure destination: `onFailure: new destinations.SqsDestination(queue)` on lambda.Function (an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure.Destination`), or a dead-letter queue: `deadLetterQueueEnabled: true` / `deadLetterQueue` (`DeadLetterConfig.TargetArn`). In SAM: `EventInvokeConfig.DestinationConfig.OnFailure` or `DeadLetterQueue`.',
     level: 'error',
     resourceTypes: FUNCTION_TYPES,
