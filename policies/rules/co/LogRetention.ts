@@ -4,6 +4,7 @@ import { type StackInfo, type TemplateResource } from '../../engine/template-res
 import {
   isIntrinsic,
   isObject,
+  listAt,
   literalString,
   mayBeAbsent,
   possibleValues,
@@ -14,7 +15,12 @@ import {
 const LAMBDA_LOG_PREFIX = '/aws/lambda/';
 /** API Gateway writes a REST API stage's execution logs to `API-Gateway-Execution-Logs_<apiId>/<stage>`. */
 const EXECUTION_LOG_PREFIX = 'API-Gateway-Execution-Logs_';
-const REST_STAGE_TYPES: readonly string[] = ['AWS::ApiGateway::Stage', 'AWS::Serverless::Api'];
+const REST_STAGE_TYPES: readonly string[] = [
+  'AWS::ApiGateway::Stage',
+  'AWS::Serverless::Api',
+  // A Deployment with a StageDescription creates its stage (StageName) itself.
+  'AWS::ApiGateway::Deployment',
+];
 
 export default defineRule(
   __filename,
@@ -81,7 +87,11 @@ function functionVerdict(fn: TemplateResource, index: AppIndex): Verdict {
 
 /** A REST API stage with execution logging needs the log group API Gateway would create, declared with a retention. */
 function executionLogsVerdict(stage: TemplateResource, index: AppIndex): Verdict {
-  const level = executionLoggingLevel(stage.properties.MethodSettings);
+  const settings =
+    stage.type === 'AWS::ApiGateway::Deployment'
+      ? stageDescriptionSettings(stage.properties.StageDescription)
+      : stage.properties.MethodSettings;
+  const level = executionLoggingLevel(settings);
   if (level === undefined) return NOT_APPLICABLE;
   const api =
     stage.type === 'AWS::Serverless::Api' ? stage.logicalId : referencedLogicalId(stage.properties.RestApiId);
@@ -93,6 +103,11 @@ function executionLogsVerdict(stage: TemplateResource, index: AppIndex): Verdict
   return nonCompliant(
     `Stage '${stageName}' has execution logging (MethodSettings LoggingLevel ${level}) and the stack declares no log group ${EXECUTION_LOG_PREFIX}<${api}>/${stageName}: API Gateway creates it with no retention, so its logs are kept, and billed, forever.`,
   );
+}
+
+/** A Deployment's StageDescription as MethodSettings: its own LoggingLevel applies to every method. */
+function stageDescriptionSettings(description: unknown): unknown[] {
+  return [{ LoggingLevel: valueAt(description, 'LoggingLevel') }, ...listAt(description, 'MethodSettings')];
 }
 
 /** The execution logging level of a stage's MethodSettings (INFO or ERROR), or undefined when it is OFF. */

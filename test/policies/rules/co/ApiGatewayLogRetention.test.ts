@@ -2,7 +2,7 @@ import { type App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import rule from '../../../../policies/rules/co/LogRetention';
-import { evaluateApp, findingsFor, verdictsOfTemplate } from '../../harness';
+import { evaluateApp, findingsFor, templateVerdicts, verdictsOfTemplate } from '../../harness';
 import { appStack } from './fixtures';
 
 /** A REST API with one GET method; `deployOptions` configure its `prod` stage. */
@@ -61,6 +61,33 @@ describe('BIS-CO1: API Gateway execution and access log groups have a retention'
         ),
       }),
     ]);
+  });
+
+  test('a scanned Deployment whose StageDescription turns execution logging on is judged like a stage', () => {
+    const template = {
+      Resources: {
+        Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'jobs' } },
+        Quiet: {
+          Type: 'AWS::ApiGateway::Deployment',
+          Properties: { RestApiId: { Ref: 'Api' }, StageName: 'dev' },
+        },
+        Loud: {
+          Type: 'AWS::ApiGateway::Deployment',
+          Properties: {
+            RestApiId: { Ref: 'Api' },
+            StageName: 'prod',
+            StageDescription: { LoggingLevel: 'ERROR' },
+          },
+        },
+      },
+    };
+    expect(templateVerdicts(rule, template).Loud).toMatchObject({
+      kind: 'non-compliant',
+      message: expect.stringMatching(
+        /^Stage 'prod' has execution logging \(MethodSettings LoggingLevel ERROR\)/,
+      ),
+    });
+    expect(templateVerdicts(rule, template).Quiet.kind).toBe('not-applicable');
   });
 
   test('a scanned SAM Api with MethodSettings logging, with and without its execution log group', () => {
