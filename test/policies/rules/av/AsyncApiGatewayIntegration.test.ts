@@ -77,4 +77,51 @@ describe("BIS-AV1: an API Gateway integration with X-Amz-Invocation-Type 'Event'
     };
     expect(verdictsOfTemplate(rule, template)).toEqual({ Worker: 'non-compliant' });
   });
+
+  test('an inline OpenAPI definition (RestApi Body, SAM DefinitionBody) is read the same way', () => {
+    const uri = (fn: string) => ({
+      'Fn::Sub': `arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${fn}.Arn}/invocations`,
+    });
+    const operation = (fn: string, invocationType?: string) => ({
+      post: {
+        'x-amazon-apigateway-integration': {
+          type: 'aws',
+          httpMethod: 'POST',
+          uri: uri(fn),
+          ...(invocationType
+            ? { requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': invocationType } }
+            : {}),
+        },
+      },
+    });
+    const fn = {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler' },
+    };
+    const template = {
+      Resources: {
+        Queued: fn,
+        Direct: fn,
+        SamQueued: fn,
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: {
+            Body: { paths: { '/jobs': operation('Queued', "'Event'"), '/now': operation('Direct') } },
+          },
+        },
+        Sam: {
+          Type: 'AWS::Serverless::Api',
+          Properties: {
+            StageName: 'live',
+            DefinitionBody: { paths: { '/jobs': operation('SamQueued', "'Event'") } },
+          },
+        },
+      },
+    };
+    expect(verdictsOfTemplate(rule, template)).toEqual({
+      Queued: 'non-compliant',
+      Direct: 'not-applicable',
+      SamQueued: 'non-compliant',
+    });
+  });
 });
