@@ -49,7 +49,7 @@ export default defineRule(
     id: 'BIS-AV1',
     title: 'Asynchronously invoked functions have an on-failure destination',
     rationale:
-      'S3, SNS, EventBridge and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows.',
+      "S3, SNS, EventBridge, API Gateway integrations with `X-Amz-Invocation-Type: 'Event'` and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows. Not judged: callers outside the stack that leave no EventInvokeConfig, and OpenAPI definitions kept in a file (BodyS3Location).",
     fix: 'Give the function an on-failure destination: `onFailure: new destinations.SqsDestination(queue)` on lambda.Function (an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure.Destination`), or a dead-letter queue: `deadLetterQueueEnabled: true` / `deadLetterQueue` (`DeadLetterConfig.TargetArn`). In SAM: `EventInvokeConfig.DestinationConfig.OnFailure` or `DeadLetterQueue`.',
     level: 'error',
     resourceTypes: FUNCTION_TYPES,
@@ -115,6 +115,33 @@ function samAsyncEvents(fn: TemplateResource): string[] {
   return found;
 }
 
+/** The request header that makes an API Gateway Lambda integration invoke the function asynchronously. */
+const INVOCATION_TYPE_PARAMETER = 'integration.request.header.x-amz-invocation-type';
+
+/**
+ * True when integration request parameters set `X-Amz-Invocation-Type` to the static value
+ * `'Event'` (quoted in CloudFormation: a literal, not a mapping from the method request).
+ */
+function invokesAsynchronously(requestParameters: unknown): boolean {
+  if (!isObject(requestParameters)) return false;
+  return Object.entries(requestParameters).some(
+    ([name, value]) =>
+      name.toLowerCase() === INVOCATION_TYPE_PARAMETER &&
+      literalString(value)?.trim().toLowerCase() === "'event'",
+  );
+}
+
+/** The `x-amazon-apigateway-integration` of every operation of an inline OpenAPI definition. */
+function openApiIntegrations(definition: unknown): unknown[] {
+  const paths = valueAt(definition, 'paths');
+  if (!isObject(paths)) return [];
+  return Object.values(paths).flatMap((operations) =>
+    isObject(operations)
+      ? Object.values(operations).map((operation) => valueAt(operation, 'x-amazon-apigateway-integration'))
+      : [],
+  );
+}
+
 /** The memo of `asyncInvocation`: one per stack and run. */
 const ASYNC_INVOCATION = new MemoKey<AsyncInvocation>('av1-async-invocation');
 
@@ -149,6 +176,25 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
         case 'AWS::Events::Rule':
           for (const target of listAt(props, 'Targets')) {
             addTrigger(valueAt(target, 'Arn'), `EventBridge rule ${resource.logicalId}`);
+          }
+          break;
+        case 'AWS::ApiGateway::Method':
+          if (invokesAsynchronously(valueAt(props, 'Integration', 'RequestParameters'))) {
+            addTrigger(
+              valueAt(props, 'Integration', 'Uri'),
+              `API Gateway method ${resource.logicalId} (X-Amz-Invocation-Type 'Event')`,
+            );
+          }
+          break;
+        case 'AWS::ApiGateway::RestApi':
+        case 'AWS::Serverless::Api':
+          for (const integration of openApiIntegrations(props.Body ?? props.DefinitionBody)) {
+            if (invokesAsynchronously(valueAt(integration, 'requestParameters'))) {
+              addTrigger(
+                valueAt(integration, 'uri'),
+                `API Gateway API ${resource.logicalId} (X-Amz-Invocation-Type 'Event')`,
+              );
+            }
           }
           break;
         case 'AWS::Scheduler::Schedule':

@@ -1,5 +1,6 @@
-import type { TemplateResource } from '../../engine/template-resource';
-import type { AppIndex } from '../../engine/app-index';
+import type { StackInfo, TemplateResource } from '../../engine/template-resource';
+import { MemoKey, type AppIndex } from '../../engine/app-index';
+import { listAt, referencedLogicalIds, valueAt } from '../../engine/template-values';
 
 /**
  * The CloudFormation types that hold persistent data. The diktat puts them in data-platform stacks
@@ -22,8 +23,11 @@ export const PERSISTENT_DATA_STORE_TYPES: readonly string[] = [
   // Graph databases.
   'AWS::Neptune::DBCluster',
   'AWS::Neptune::DBInstance',
-  // Shared file systems.
+  // Shared file systems (FSx: Lustre, Windows File Server, NetApp ONTAP and OpenZFS alike).
   'AWS::EFS::FileSystem',
+  'AWS::FSx::FileSystem',
+  // Apache Iceberg tables in S3 table buckets.
+  'AWS::S3Tables::TableBucket',
   // Search and analytics indexes.
   'AWS::OpenSearchService::Domain',
   'AWS::Elasticsearch::Domain',
@@ -64,6 +68,41 @@ export function isPartOfAnotherStore(store: TemplateResource, index: AppIndex): 
   if (!DATABASE_TABLE_TYPES.has(store.type)) return false;
   const database = index.referencedResource(store, store.properties.DatabaseName);
   return database !== undefined && PERSISTENT_DATA_STORE_TYPES.includes(database.type);
+}
+
+/** Per stack, the buckets that hold the application's own files rather than enterprise data. */
+const APPLICATION_ARTIFACT_BUCKETS = new MemoKey<ReadonlySet<string>>('buckets of application artifacts');
+
+/**
+ * True for a bucket that holds the application's own files: a BucketDeployment destination, a
+ * website bucket, or a CodePipeline artifact store (cross-region replication buckets included).
+ * Such a bucket is part of the application it ships, not data to put in the platform.
+ */
+export function holdsApplicationArtifacts(bucket: TemplateResource, index: AppIndex): boolean {
+  if (bucket.type !== 'AWS::S3::Bucket') return false;
+  if (valueAt(bucket.properties, 'WebsiteConfiguration') !== undefined) return true;
+  // CDK's own name for the artifact bucket of a cross-region pipeline's support stack.
+  if (bucket.path.includes('CrossRegionCodePipelineReplicationBucket')) return true;
+  return index
+    .memo(APPLICATION_ARTIFACT_BUCKETS, bucket.stack, () => artifactBuckets(bucket.stack, index))
+    .has(bucket.logicalId);
+}
+
+function artifactBuckets(stack: StackInfo, index: AppIndex): ReadonlySet<string> {
+  const buckets = new Set<string>();
+  const add = (value: unknown) => {
+    for (const logicalId of referencedLogicalIds(value)) buckets.add(logicalId);
+  };
+  for (const deployment of index.resourcesOfType(stack, 'Custom::CDKBucketDeployment')) {
+    add(deployment.properties.DestinationBucketName);
+  }
+  for (const pipeline of index.resourcesOfType(stack, 'AWS::CodePipeline::Pipeline')) {
+    add(valueAt(pipeline.properties, 'ArtifactStore', 'Location'));
+    for (const store of listAt(pipeline.properties, 'ArtifactStores')) {
+      add(valueAt(store, 'ArtifactStore', 'Location'));
+    }
+  }
+  return buckets;
 }
 
 function isSet(value: unknown): boolean {
