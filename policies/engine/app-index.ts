@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { BisRole, DEFAULT_BIS_ROLE, type BisRoleName } from '../../lib/roles';
 import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../marks';
@@ -10,7 +10,13 @@ import {
   type StackInfo,
   type TemplateResource,
 } from './template-resource';
-import { isObject, referencedLogicalId, type TemplateObject } from './template-values';
+import {
+  isObject,
+  literalString,
+  referencedLogicalId,
+  tagValue,
+  type TemplateObject,
+} from './template-values';
 
 /** Settings that rules read through the index. */
 export interface IndexSettings {
@@ -21,6 +27,25 @@ export interface IndexSettings {
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   costAllocationTagKeys: [BIS_OWNER_TAG, BIS_COST_CENTER_TAG],
 };
+
+/** The stack tag (or template Metadata key) that names the application a stack belongs to. */
+export const BIS_APPLICATION_TAG = 'bis:application';
+
+/**
+ * Where a deployment unit belongs, for the application-level rules (BIS-BA1): an explicit
+ * `bis:application` name, else a scope (a Stage's construct path, or a directory of CDK templates)
+ * that, when `nested`, also holds the scopes below it.
+ */
+export interface ApplicationScope {
+  /** The `bis:application` tag value: the application is then the units with the same value. */
+  readonly name?: string;
+  /** '' for the app itself; a Stage path; a directory of CDK templates; a hand-written template's own path. */
+  readonly scope: string;
+  /** True when the scopes below this one (inner Stages, `assembly-*` directories) belong to it too. */
+  readonly nested: boolean;
+  /** How a message names the application. */
+  readonly description: string;
+}
 
 /**
  * The key of a per-stack fact that `AppIndex.memo` computes once per run. Declare it beside the
@@ -119,6 +144,9 @@ export class AppIndex {
       }
     }
     for (const [stack, info] of stackInfos) {
+      if (info.deploymentUnit === info) index.setApplicationScope(info, constructApplicationScope(stack));
+    }
+    for (const [stack, info] of stackInfos) {
       index.stackDependencies.set(
         info,
         stack.dependencies.map((dependency) => infoOf(dependency)),
@@ -136,6 +164,7 @@ export class AppIndex {
   private readonly stackDependencies = new Map<StackInfo, StackInfo[]>();
   private readonly exports = new Map<string, StackInfo>();
   private readonly anchors = new Map<StackInfo, TemplateResource | null>();
+  private readonly applicationScopes = new Map<StackInfo, ApplicationScope>();
   // Maps, not WeakMaps: an index lives for one run, and weak lookups cost several times more.
   private readonly machinery = new Map<TemplateResource, boolean>();
   private readonly memos = new Map<MemoKey<unknown>, Map<StackInfo, unknown>>();
@@ -337,6 +366,30 @@ export class AppIndex {
     return this.anchors.get(stack) ?? undefined;
   }
 
+  /** Record where a deployment unit belongs (see `ApplicationScope`). */
+  public setApplicationScope(unit: StackInfo, scope: ApplicationScope): void {
+    this.applicationScopes.set(unit, scope);
+  }
+
+  /** Where a stack's deployment unit belongs: by default, the app itself with everything in it. */
+  public applicationScope(stack: StackInfo): ApplicationScope {
+    return this.applicationScopes.get(stack.deploymentUnit) ?? WHOLE_APP;
+  }
+
+  /**
+   * The deployment units of the stack's application: those with the same `bis:application` name
+   * when it has one, else those in its scope (and in the scopes below it, when nested).
+   */
+  public applicationUnits(stack: StackInfo): StackInfo[] {
+    const own = this.applicationScope(stack);
+    return this.deploymentUnits.filter((unit) => {
+      if (unit === stack.deploymentUnit) return true;
+      if (own.name !== undefined) return this.applicationScope(unit).name === own.name;
+      const { scope } = this.applicationScope(unit);
+      return scope === own.scope || (own.nested && (own.scope === '' || scope.startsWith(`${own.scope}/`)));
+    });
+  }
+
   /**
    * Compute a per-stack fact once per run. Rules use it for anything derived from several
    * resources, so that no rule rescans a stack for every resource it checks.
@@ -387,6 +440,66 @@ function constructLinker(
     );
     return byLogicalId.get(logicalId);
   };
+}
+
+const WHOLE_APP: ApplicationScope = { scope: '', nested: true, description: 'the app' };
+
+/** A CDK stack's application: its `bis:application` tag, else its Stage (with the Stages inside it), else the app. */
+function constructApplicationScope(stack: Stack): ApplicationScope {
+  const stage = Stage.of(stack);
+  const scope: ApplicationScope =
+    !stage || stage.node.scope === undefined
+      ? WHOLE_APP
+      : { scope: stage.node.path, nested: true, description: `Stage ${stage.node.path}` };
+  return named(scope, stack.tags.tagValues()[BIS_APPLICATION_TAG]);
+}
+
+/** The scope, named by a `bis:application` value when there is one. */
+function named(scope: ApplicationScope, name: string | undefined): ApplicationScope {
+  return name === undefined ? scope : { ...scope, name, description: `application '${name}'` };
+}
+
+/**
+ * A template's application: its `bis:application` Metadata (or tag on its resources), else, for a
+ * template CDK wrote, its directory with the directories below it (a cloud assembly keeps each
+ * Stage in an `assembly-<Stage>` directory inside its parent's), else the template alone.
+ */
+function templateApplicationScope(path: string, template: unknown): ApplicationScope {
+  const body = isObject(template) ? template : {};
+  const resources = isObject(body.Resources) ? Object.values(body.Resources).filter(isObject) : [];
+  const declared = isObject(body.Metadata) ? literalString(body.Metadata[BIS_APPLICATION_TAG]) : undefined;
+  const name =
+    declared ??
+    resources
+      .map((resource) => literalString(tagValue(propertiesOf(resource).Tags, BIS_APPLICATION_TAG)))
+      .find((value) => value !== undefined);
+  const file = path.replace(/\\/g, '/');
+  if (!writtenByCdk(body, resources))
+    return named({ scope: file, nested: false, description: `template ${file}` }, name);
+  // Templates at the root of the scan hold the directories below them: '' is every scope.
+  const directory = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  return named(
+    {
+      scope: directory,
+      nested: true,
+      description: `the CDK templates in ${directory === '' ? '.' : directory}`,
+    },
+    name,
+  );
+}
+
+function propertiesOf(resource: TemplateObject): TemplateObject {
+  return isObject(resource.Properties) ? resource.Properties : {};
+}
+
+/** CDK's marks on a template: the bootstrap version parameter, CDKMetadata, or construct paths. */
+function writtenByCdk(template: TemplateObject, resources: readonly TemplateObject[]): boolean {
+  if (isObject(template.Parameters) && template.Parameters.BootstrapVersion !== undefined) return true;
+  return resources.some(
+    (resource) =>
+      resource.Type === 'AWS::CDK::Metadata' ||
+      (isObject(resource.Metadata) && typeof resource.Metadata['aws:cdk:path'] === 'string'),
+  );
 }
 
 /** A template to index without a construct tree (scans, tests of SAM and plain CloudFormation). */
@@ -443,6 +556,9 @@ export function indexTemplates(
   const stacks = templateStacks(templates);
   templates.forEach((template, position) => {
     index.addStack(stacks[position]);
+    if (stacks[position].deploymentUnit === stacks[position]) {
+      index.setApplicationScope(stacks[position], templateApplicationScope(template.path, template.template));
+    }
     index.addTemplateResources(stacks[position], isObject(template.template) ? template.template : {}, []);
   });
   return index;

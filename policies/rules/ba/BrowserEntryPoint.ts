@@ -24,32 +24,47 @@ export default defineRule(
   __filename,
   {
     id: 'BIS-BA1',
-    title: 'Application stacks have an HTTPS browser entry point',
+    title: 'Applications have an HTTPS browser entry point',
     rationale:
-      'An application deployment with no HTTPS web entry point can only be used through a thick client, a VPN or a terminal: it cannot be used from a Chromebook, and its users depend on software the enterprise must install and patch on every device.',
+      'An application with no HTTPS web entry point can only be used through a thick client, a VPN or a terminal: it cannot be used from a Chromebook, and its users depend on software the enterprise must install and patch on every device. ' +
+      'The rule judges an application, not each stack: a worker or pipeline stack passes when its application has an entry point elsewhere. ' +
+      "An application is: the stacks that carry the same `bis:application` tag (`Tags.of(stack).add('bis:application', 'shop')`, or Metadata `bis:application` in a template); " +
+      'else the stacks of one CDK Stage, with the Stages inside it (where CDK Pipelines put an application); else, for top-level stacks, the whole app, Stages included (the pipeline stack deploys them). ' +
+      'Scanned templates follow the same layout: CDK templates in one directory of a cloud assembly, with its `assembly-<Stage>` directories; a hand-written template is an application of its own unless it declares `bis:application`. ' +
+      'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count.',
     fix:
-      'Give the application a browser entry point in the same deployment unit (the stack or one of its nested stacks): ' +
+      'Give the application a browser entry point in one of its stacks: ' +
       'an `apigatewayv2.HttpApi` (AWS::ApiGatewayV2::Api), an `apigateway.RestApi` (AWS::ApiGateway::RestApi), ' +
       '`fn.addFunctionUrl()` (AWS::Lambda::Url), a `cloudfront.Distribution`, an ALB `addListener` with ' +
       '`protocol: ApplicationProtocol.HTTPS`, an `appsync.GraphqlApi` or an Amplify app; in SAM, an ' +
-      '`AWS::Serverless::HttpApi`/`Api`, a function `FunctionUrlConfig` or an `Api`/`HttpApi` event.',
+      '`AWS::Serverless::HttpApi`/`Api`, a function `FunctionUrlConfig` or an `Api`/`HttpApi` event. ' +
+      'A stack whose entry point lives in another Stage or app: tag both with the same `bis:application` name.',
     level: 'error',
     resourceTypes: ['*'],
   },
   (resource, index) => {
     const unit = resource.stack.deploymentUnit;
     if (unit.role !== 'application') return NOT_APPLICABLE;
-    // A stack-level finding: only the unit's anchor carries it, so it is reported once.
+    // A stack-level finding: only the unit's anchor carries it, so it is reported once per stack.
     if (index.stackAnchor(unit) !== resource) return NOT_APPLICABLE;
-    const hasEntryPoint = index.memo(HAS_ENTRY_POINT, unit, () =>
-      index
-        .deploymentUnitStacks(unit)
-        .some((stack) => index.resourcesOf(stack).some((r) => isBrowserEntryPoint(r, index))),
+    const units = index.applicationUnits(unit).filter((candidate) => candidate.role !== 'data-platform');
+    const hasEntryPoint = units.some((candidate) =>
+      index.memo(HAS_ENTRY_POINT, candidate, () =>
+        index
+          .deploymentUnitStacks(candidate)
+          .some((stack) => index.resourcesOf(stack).some((r) => isBrowserEntryPoint(r, index))),
+      ),
     );
     if (hasEntryPoint) return COMPLIANT;
     const nested = index.deploymentUnitStacks(unit).length - 1;
+    const stack =
+      nested > 0 ? `Stack ${unit.path} (with its ${nested} nested stack(s))` : `Stack ${unit.path}`;
+    const others = units.filter((candidate) => candidate !== unit).map((candidate) => candidate.path);
+    const application = index.applicationScope(unit).description;
     const scope =
-      nested > 0 ? `Stack ${unit.path} and its ${nested} nested stack(s) have` : `Stack ${unit.path} has`;
+      others.length > 0
+        ? `${stack} and the other stacks of its application (${application}: ${others.join(', ')}) have`
+        : `${stack}, the only application stack of ${application}, has`;
     return nonCompliant(`${scope} no browser entry point. Accepted entry points: ${ACCEPTED_KINDS}.`);
   },
 );

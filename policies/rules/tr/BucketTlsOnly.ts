@@ -5,10 +5,7 @@ import {
   isObject,
   literalBoolean,
   literalNumber,
-  literalString,
   possibleValues,
-  referencedLogicalId,
-  referencedLogicalIds,
   type TemplateObject,
 } from '../../engine/template-values';
 import { denies, literalsOf, publicPrincipal, statementsOf } from './policy-statements';
@@ -20,7 +17,7 @@ export default defineRule(
     title: 'Buckets accept TLS requests only',
     rationale:
       'S3 still answers plain HTTP: without a bucket policy that denies aws:SecureTransport false, a misconfigured client or SDK can send or fetch data unencrypted in transit, where a network observer reads it.',
-    fix: "Set `enforceSSL: true` on s3.Bucket (optionally `minimumTLSVersion: 1.2`), or add an AWS::S3::BucketPolicy statement: Effect Deny, Principal '*', Action 's3:*', Resource the bucket and its objects, Condition { Bool: { 'aws:SecureTransport': 'false' } }.",
+    fix: "Set `enforceSSL: true` on s3.Bucket (optionally `minimumTLSVersion: 1.2`), or add an AWS::S3::BucketPolicy statement: Effect Deny, Principal '*', Action 's3:*', Resource both the bucket ARN and `<bucket ARN>/*` (every object), Condition { Bool: { 'aws:SecureTransport': 'false' } }. Keep one AWS::S3::BucketPolicy per bucket: add statements to `bucket.addToResourcePolicy()` rather than a second s3.BucketPolicy.",
     level: 'error',
     resourceTypes: ['AWS::S3::Bucket'],
   },
@@ -28,52 +25,75 @@ export default defineRule(
     const policies = bucketPolicies(index, bucket.stack);
     const name = bucketName(bucket.properties.BucketName);
     const found = [
-      policies.get(bucket.logicalId),
+      policies.get(`\${${bucket.logicalId}}`),
       name === undefined ? undefined : policies.get(name),
     ].filter((entry): entry is BucketPolicies => entry !== undefined);
-    if (found.some((entry) => entry.tlsOnly)) return COMPLIANT;
-    if (found.length === 0) {
+    const ids = [...new Set(found.flatMap((entry) => entry.policyIds))];
+    if (ids.length > 1) {
+      // S3 keeps one policy per bucket: each deployment of one of them replaces the other.
+      return nonCompliant(
+        `The bucket has ${ids.length} AWS::S3::BucketPolicy resources (${ids.join(', ')}); S3 keeps one policy per bucket and the last one written replaces the others, so which statements apply depends on deployment order. Merge them into one policy that holds the TLS deny.`,
+      );
+    }
+    if (found.some((entry) => entry.coverage === 'full')) return COMPLIANT;
+    if (ids.length === 0) {
       return nonCompliant(
         'No AWS::S3::BucketPolicy in the stack applies to the bucket, so nothing denies plain-HTTP requests.',
       );
     }
-    const ids = found.flatMap((entry) => entry.policyIds).join(', ');
-    if (found.some((entry) => entry.conditionalOnly)) {
+    if (found.some((entry) => entry.coverage === 'conditional')) {
       return nonCompliant(
-        `The bucket policy ${ids} denies aws:SecureTransport 'false' only under an Fn::If, so some deployments accept plain HTTP; the Deny must be unconditional.`,
+        `The bucket policy ${ids[0]} denies aws:SecureTransport 'false' only under an Fn::If, so some deployments accept plain HTTP; the Deny must be unconditional.`,
+      );
+    }
+    const partial = found.find((entry) => entry.partial !== undefined)?.partial;
+    if (partial !== undefined) {
+      return nonCompliant(
+        `The bucket policy ${ids[0]} denies aws:SecureTransport 'false' on ${partial}, so plain-HTTP requests on the rest are accepted; its Resource must cover the bucket ARN and every object (\`<bucket ARN>/*\`).`,
       );
     }
     return nonCompliant(
-      `The bucket policy ${ids} has no Deny statement for every principal on s3:* with Condition Bool aws:SecureTransport 'false' (or NumericLessThan s3:TlsVersion 1.2).`,
+      `The bucket policy ${ids[0]} has no Deny statement for every principal on s3:* with Condition Bool aws:SecureTransport 'false' (or NumericLessThan s3:TlsVersion 1.2).`,
     );
   },
 );
 
 interface BucketPolicies {
   readonly policyIds: string[];
-  tlsOnly: boolean;
-  /** A TLS deny exists, but only under an `Fn::If`. */
-  conditionalOnly: boolean;
+  /** `full`: an unconditional deny on the bucket and every object; `conditional`: such a deny only under an `Fn::If`. */
+  coverage: 'none' | 'conditional' | 'full';
+  /** What a deny that misses part of the bucket covers, for the message. */
+  partial?: string;
 }
 
 /** The memo of `bucketPolicies`: one per stack and run. */
 const BUCKET_POLICIES = new MemoKey<Map<string, BucketPolicies>>('tr-bucket-tls-policies');
 
-/** The bucket policies of the stack, by the bucket they apply to (its logical ID, or a literal bucket name). */
+/**
+ * The bucket policies of the stack, by the bucket they apply to: `${LogicalId}` for a reference,
+ * or the bucket's name (a literal, or the template of an `Fn::Sub`).
+ */
 function bucketPolicies(index: AppIndex, stack: StackInfo): Map<string, BucketPolicies> {
   return index.memo(BUCKET_POLICIES, stack, () => {
     const byBucket = new Map<string, BucketPolicies>();
     for (const policy of index.resourcesOfType(stack, 'AWS::S3::BucketPolicy')) {
       for (const target of possibleValues(policy.properties.Bucket)) {
-        const bucket = referencedLogicalId(target) ?? bucketName(target);
+        const bucket = bucketName(target);
         if (bucket === undefined) continue;
-        const entry = byBucket.get(bucket) ?? { policyIds: [], tlsOnly: false, conditionalOnly: false };
-        entry.policyIds.push(policy.logicalId);
+        const entry = byBucket.get(bucket) ?? { policyIds: [], coverage: 'none' };
+        if (!entry.policyIds.includes(policy.logicalId)) entry.policyIds.push(policy.logicalId);
         for (const { statement, conditional } of statementsOf(policy.properties.PolicyDocument)) {
-          if (!deniesInsecureTransport(statement, bucket)) continue;
-          // A deny under an Fn::If is missing from some deployments: only an unconditional one proves TLS-only (fail closed).
-          if (conditional) entry.conditionalOnly = true;
-          else entry.tlsOnly = true;
+          if (!deniesEveryoneEverythingWithoutTls(statement)) continue;
+          const coverage = coverageOf(statement.Resource, bucket);
+          if (coverage.bucket && coverage.objects) {
+            // A deny under an Fn::If is missing from some deployments: only an unconditional one proves TLS-only (fail closed).
+            if (!conditional) entry.coverage = 'full';
+            else if (entry.coverage === 'none') entry.coverage = 'conditional';
+          } else if (coverage.bucket || coverage.objects) {
+            entry.partial ??= coverage.bucket
+              ? 'the bucket ARN but not every object'
+              : 'objects but not the bucket ARN itself (ListBucket and the other bucket-level calls)';
+          }
         }
         byBucket.set(bucket, entry);
       }
@@ -82,37 +102,75 @@ function bucketPolicies(index: AppIndex, stack: StackInfo): Map<string, BucketPo
   });
 }
 
-/** A Deny for everyone, on every S3 action, on the bucket, when the request is not TLS (1.2 or later). */
-function deniesInsecureTransport(statement: TemplateObject, bucket: string): boolean {
+/** A Deny for everyone, on every S3 action, when the request is not TLS (1.2 or later). */
+function deniesEveryoneEverythingWithoutTls(statement: TemplateObject): boolean {
   if (!denies(statement) || publicPrincipal(statement) === undefined) return false;
   const actions = literalsOf(statement.Action);
   if (!actions.includes('s3:*') && !actions.includes('*')) return false;
-  return coversBucket(statement.Resource, bucket) && insecureTransportCondition(statement.Condition);
+  return insecureTransportCondition(statement.Condition);
 }
 
 /**
- * A bucket's name as the policy side can match it: the literal name, or the template of an
- * `Fn::Sub` without a variable map (`${AppName}-${AWS::AccountId}`), which names the same bucket
- * wherever the same template is written.
+ * A bucket (a logical ID or a name) or an ARN as a string that policy and bucket sides can compare:
+ * a literal as it is, a reference `Ref X` as `${X}`, `Fn::GetAtt X.Arn` as `arn:aws:s3:::${X}`, an
+ * `Fn::Sub` template (without a variable map) with `${X.Arn}` expanded the same way, and an
+ * `Fn::Join` on '' of such parts; undefined for anything else.
  */
 function bucketName(value: unknown): string | undefined {
-  const literal = literalString(value);
-  if (literal !== undefined) return literal;
-  const sub = isObject(value) ? value['Fn::Sub'] : undefined;
-  return typeof sub === 'string' ? sub : undefined;
+  if (typeof value === 'string') return value;
+  if (!isObject(value)) return undefined;
+  if (typeof value.Ref === 'string') return `\${${value.Ref}}`;
+  const getAtt = value['Fn::GetAtt'];
+  const [logicalId, attribute] = Array.isArray(getAtt)
+    ? getAtt
+    : typeof getAtt === 'string'
+      ? getAtt.split('.')
+      : [];
+  if (typeof logicalId === 'string') return attribute === 'Arn' ? `arn:aws:s3:::\${${logicalId}}` : undefined;
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replace(/\$\{([A-Za-z0-9]+)\.Arn\}/g, 'arn:aws:s3:::${$1}');
+  const join = value['Fn::Join'];
+  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+    const parts = join[1].map(bucketName);
+    return parts.every((part): part is string => part !== undefined) ? parts.join('') : undefined;
+  }
+  return undefined;
 }
 
-/** '*', an ARN of the bucket or its objects (literal or `Fn::Sub`, any partition), or a value built from the bucket's reference. */
-function coversBucket(resource: unknown, bucket: string): boolean {
-  const prefix = /^arn:(\$\{AWS::Partition\}|[^:]+):s3:::/;
-  const arns = possibleValues(resource)
-    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+const S3_ARN_PREFIX = /^arn:(\$\{AWS::Partition\}|[^:]+):s3:::/;
+
+/**
+ * Whether a statement's Resource covers the bucket itself and every one of its objects, with IAM's
+ * `*` and `?` wildcards: the bucket's own calls (ListBucket...) act on the bucket ARN, object calls on `arn/*`.
+ */
+function coverageOf(resource: unknown, bucket: string): { bucket: boolean; objects: boolean } {
+  const patterns = possibleValues(resource)
+    .flatMap((value) => (Array.isArray(value) ? value.flatMap((item) => possibleValues(item)) : [value]))
     .map(bucketName)
-    .filter((arn): arn is string => arn !== undefined);
-  const named = arns.some(
-    (arn) => arn === '*' || (prefix.test(arn) && arn.replace(prefix, '').split('/')[0] === bucket),
-  );
-  return named || referencedLogicalIds(resource).has(bucket);
+    .filter((arn): arn is string => arn !== undefined)
+    .map((arn) => (arn === '*' ? '*' : S3_ARN_PREFIX.test(arn) ? arn.replace(S3_ARN_PREFIX, '') : undefined))
+    .filter((pattern): pattern is string => pattern !== undefined);
+  const objectsPrefix = `${bucket}/`;
+  return {
+    bucket: patterns.some((pattern) => globMatches(pattern, bucket)),
+    // `p*` covers every key when `p` matches a prefix of `bucket/`: the final `*` takes any key after it.
+    objects: patterns.some(
+      (pattern) =>
+        pattern.endsWith('*') &&
+        Array.from({ length: objectsPrefix.length + 1 }, (_, end) => objectsPrefix.slice(0, end)).some(
+          (prefix) => globMatches(pattern.slice(0, -1), prefix),
+        ),
+    ),
+  };
+}
+
+/** IAM resource matching: `*` is any run of characters, `?` any one character. */
+function globMatches(pattern: string, text: string): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(text);
 }
 
 function insecureTransportCondition(condition: unknown): boolean {

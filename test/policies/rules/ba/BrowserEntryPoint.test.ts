@@ -33,7 +33,7 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
         path: 'Orders/Handler/ServiceRole/Resource',
         level: 'error',
         message: expect.stringMatching(
-          /^Stack Orders has no browser entry point\. Accepted entry points: .*HTTP or WebSocket API/,
+          /^Stack Orders, the only application stack of the app, has no browser entry point\. Accepted entry points: .*HTTP or WebSocket API/,
         ),
       },
     ]);
@@ -77,7 +77,7 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
         path: 'Orders/Jobs/Resource',
         level: 'error',
         message: expect.stringMatching(
-          /^Stack Orders and its 1 nested stack\(s\) have no browser entry point/,
+          /^Stack Orders \(with its 1 nested stack\(s\)\), the only application stack of the app, has no browser entry point/,
         ),
       },
     ]);
