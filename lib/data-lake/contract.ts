@@ -100,7 +100,13 @@ export function publishTableContract(scope: Construct, table: PublishedTable): v
     [ContractEntry.tableArn(name), table.tableArn, `ARN of table ${name}`],
     [ContractEntry.tableKeyArn(name), table.encryptionKeyArn, `ARN of the key of table ${name}`],
     ...(table.hasStream
-      ? [[ContractEntry.tableStreamArn(name), table.tableStreamArn, `stream ARN of table ${name}`] as [string, string, string]]
+      ? [
+          [ContractEntry.tableStreamArn(name), table.tableStreamArn, `stream ARN of table ${name}`] as [
+            string,
+            string,
+            string,
+          ],
+        ]
       : []),
   ];
   for (const [entry, value, what] of entries) {

@@ -210,7 +210,11 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   }
 
   /** A grant of one statement, with its AwsSolutions-IAM5 findings acknowledged on the grantee. */
-  private grantWithWildcards(grantee: iam.IGrantable, statement: iam.PolicyStatement, reason: string): iam.Grant {
+  private grantWithWildcards(
+    grantee: iam.IGrantable,
+    statement: iam.PolicyStatement,
+    reason: string,
+  ): iam.Grant {
     acknowledgeWildcards(grantee.grantPrincipal, [statement], reason);
     return iam.Grant.addToPrincipal({
       grantee,

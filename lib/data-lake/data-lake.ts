@@ -508,8 +508,7 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
    */
   private denyUnlistedWriters(zone: Zone, bucket: s3.Bucket): void {
     const autoDelete = Stack.of(this).node.tryFindChild(AUTO_DELETE_PROVIDER_ID) as
-      | { readonly roleArn?: string }
-      | undefined;
+      { readonly roleArn?: string } | undefined;
     const statement = this.writers[zone].denyStatement(this, this.lakeName, `the ${zone} zone`, {
       sid: 'DenyWritesExceptZoneWriters',
       actions: ZONE_DENIED_WRITE_ACTIONS,

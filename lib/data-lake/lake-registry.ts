@@ -14,7 +14,9 @@ export function refuseDuplicateLake(lake: IConstruct & { readonly lakeName: stri
   const root = lake.node.root;
   const lakes = lakesByRoot.get(root) ?? [];
   const stack = Stack.of(lake);
-  const other = lakes.find((known) => known.lakeName === lake.lakeName && mayShareEnvironment(known.stack, stack));
+  const other = lakes.find(
+    (known) => known.lakeName === lake.lakeName && mayShareEnvironment(known.stack, stack),
+  );
   if (other) {
     throw lakeError(
       lake.lakeName,

@@ -48,7 +48,8 @@ const TABLE_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{2,99}$/;
 
 /** The problem with a lake table name, or undefined when it is valid. */
 export function tableNameProblem(name: unknown): string | undefined {
-  if (typeof name === 'string' && !Token.isUnresolved(name) && TABLE_NAME_PATTERN.test(name)) return undefined;
+  if (typeof name === 'string' && !Token.isUnresolved(name) && TABLE_NAME_PATTERN.test(name))
+    return undefined;
   return (
     `tableName ${describeValue(name)} is invalid: use a literal of 3 to 100 lowercase letters, digits, '-', '_' or '.', ` +
     "starting with a letter or digit, e.g. 'orders'. It names the contract path /cdk-bis/<lakeName>/tables/<tableName>/."
@@ -57,7 +58,7 @@ export function tableNameProblem(name: unknown): string | undefined {
 
 /** Why the wildcards of a table grant are as narrow as they can be, for cdk-nag AwsSolutions-IAM5. */
 const INDEX_WILDCARD_REASON =
-  'cdk-bis lake table grant: the wildcard is the indexes of this one table (<table ARN>/index/*), whose names are the platform team\'s; the table ARN comes from the lake contract in SSM.';
+  "cdk-bis lake table grant: the wildcard is the indexes of this one table (<table ARN>/index/*), whose names are the platform team's; the table ARN comes from the lake contract in SSM.";
 const LIST_STREAMS_REASON =
   'cdk-bis lake table stream grant: dynamodb:ListStreams has no resource-level permission, so it needs Resource *; it lists stream ARNs only, no data.';
 
@@ -89,7 +90,11 @@ export abstract class LakeTableBase extends Construct implements ILakeTable {
   public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
     const listStreams = new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] });
     const grants = [
-      iam.Grant.addToPrincipal({ grantee, actions: listStreams.actions, resourceArns: listStreams.resources }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: listStreams.actions,
+        resourceArns: listStreams.resources,
+      }),
       iam.Grant.addToPrincipal({
         grantee,
         actions: TABLE_STREAM_READ_ACTIONS,
@@ -106,7 +111,11 @@ export abstract class LakeTableBase extends Construct implements ILakeTable {
     return lakeError(this.lakeName, this.node.path, problem);
   }
 
-  private grantItems(grantee: iam.IGrantable, actions: readonly string[], keyActions: readonly string[]): iam.Grant {
+  private grantItems(
+    grantee: iam.IGrantable,
+    actions: readonly string[],
+    keyActions: readonly string[],
+  ): iam.Grant {
     const items = new iam.PolicyStatement({
       actions: [...actions],
       resources: [this.tableArn, `${this.tableArn}/index/*`],

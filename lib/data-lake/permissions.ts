@@ -106,7 +106,12 @@ export const TABLE_STREAM_READ_ACTIONS = [
 export const TABLE_KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 
 /** The table key for a table writer, through DynamoDB. */
-export const TABLE_KEY_WRITE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
+export const TABLE_KEY_WRITE_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+];
 
 /** Every object write a zone's bucket policy denies to principals that are not its writers. */
 export const ZONE_DENIED_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'];

@@ -76,7 +76,12 @@ export class LakeWriters {
     scope: Construct,
     lakeName: string,
     what: string,
-    deny: { sid: string; actions: readonly string[]; resources: readonly string[]; machinery?: readonly string[] },
+    deny: {
+      sid: string;
+      actions: readonly string[];
+      resources: readonly string[];
+      machinery?: readonly string[];
+    },
   ): iam.PolicyStatement | undefined {
     if (this.listed === undefined) return undefined;
     for (const pattern of this.listed.roleArnPatterns) checkRoleArnPattern(scope, lakeName, what, pattern);
