@@ -144,5 +144,57 @@ npx tsc --noEmit --strict --skipLibCheck --module node16 --moduleResolution node
   check-runtime-types.ts functions/hello/index.ts
 echo "consumer smoke: cdk-bis/runtime and PortableFunction types resolve"
 
+# A product team's app, written from BIS-DI1's fix and the README only: an API, two functions, a
+# lake table and uploads to the landing zone. It must pass BisChecks (failOn warning) and have no
+# AwsSolutions error, with no acknowledgement written by the team.
+cat > product-app.js <<'JS'
+const { App, Stack, Tags, Validations } = require('aws-cdk-lib');
+const dynamodb = require('aws-cdk-lib/aws-dynamodb');
+const { HttpJwtAuthorizer } = require('aws-cdk-lib/aws-apigatewayv2-authorizers');
+const { AwsSolutionsChecks } = require('cdk-nag');
+const { BisChecks, DataLake, DataLakeStack, PortableFunction, WebApi } = require('cdk-bis');
+
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app, { failOn: 'warning' }));
+Tags.of(app).add('bis:owner', 'team-shop');
+Tags.of(app).add('bis:cost-center', 'cc-shop');
+const platform = new DataLakeStack(app, 'DataLake', { lakeName: 'enterprise' });
+platform.lake.addTable('Orders', {
+  tableName: 'orders',
+  partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+});
+const shop = new Stack(app, 'Shop');
+shop.addDependency(platform);
+const lake = DataLake.fromLakeName(shop, 'Lake', 'enterprise');
+const web = new WebApi(shop, 'Web', {
+  defaultAuthorizer: new HttpJwtAuthorizer('Sso', 'https://login.example.com/', { jwtAudience: ['shop'] }),
+});
+const orders = new PortableFunction(shop, 'Orders', { entry: 'functions/hello/index.ts' });
+lake.table('orders').grantReadWriteData(orders);
+orders.addHttpRoute(web, { path: '/orders/{proxy+}' });
+const uploads = new PortableFunction(shop, 'Uploads', {
+  entry: 'functions/hello/index.ts',
+  stores: { buckets: { landing: lake.zoneBucketName('landing') }, kmsKeyArn: lake.keyArn },
+});
+lake.grantWrite(uploads, { kinds: ['documents'] });
+uploads.addHttpRoute(web, { path: '/uploads/{proxy+}' });
+app.synth();
+// AwsSolutions warnings are advice; its errors are what the team would have to acknowledge.
+const errors = new AwsSolutionsChecks().validateScope(app).violations.filter((v) => v.severity === 'error');
+if (errors.length > 0) {
+  console.error(JSON.stringify(errors.map((v) => [v.ruleName, v.violatingResources]), null, 2));
+  process.exit(1);
+}
+JS
+npx cdk synth --app "node product-app.js" --output cdk.out.product --quiet >synth-product.out 2>&1 || {
+  echo "consumer smoke: the product team's app failed cdk synth (BisChecks failOn warning, AwsSolutionsChecks)" >&2
+  cat synth-product.out >&2
+  exit 1
+}
+node -e "const t=JSON.stringify(require('./cdk.out.product/Shop.template.json')); if (t.includes('Fn::ImportValue')) process.exit(1)" \
+  || { echo "consumer smoke: the product team's app imports a cross-stack value" >&2; exit 1; }
+echo "consumer smoke: a product team's app (API, two functions, a lake table, uploads) passes BisChecks and AwsSolutions with no acknowledgement of its own"
+
 # The shipped CI recipes, run as GitLab and GitHub Actions would, against an app whose error is in a Stage.
 node "$repo/.ci/ci-recipes-e2e.js"
+

@@ -6,6 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DataLakeBase, type IDataLake } from './data-lake-base';
 import { validateLakeName } from './lake-name';
+import { type ILakeTable, LakeTableBase } from './lake-table-base';
 import { type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
 
 /**
@@ -26,6 +27,10 @@ export const ContractEntry = {
   glueDatabaseName: (zone: Zone): string => `glue/${zone}/database-name`,
   workGroupName: 'query/workgroup-name',
   queryResultsLocation: 'query/results-location',
+  tableName: (table: string): string => `tables/${table}/table-name`,
+  tableArn: (table: string): string => `tables/${table}/table-arn`,
+  tableStreamArn: (table: string): string => `tables/${table}/stream-arn`,
+  tableKeyArn: (table: string): string => `tables/${table}/key-arn`,
 } as const;
 
 /** The full SSM name of a contract entry: `/cdk-bis/<lakeName>/<entry>`. */
@@ -78,6 +83,74 @@ export function publishContract(scope: Construct, lake: PublishedLake): void {
       description: `cdk-bis data lake ${lake.lakeName} contract: ${what}`,
       tier: ssm.ParameterTier.STANDARD,
     });
+  }
+}
+
+/** What a lake table publishes: its locations, and whether it has a stream. */
+export type PublishedTable = Pick<
+  ILakeTable,
+  'lakeName' | 'lakeTableName' | 'tableName' | 'tableArn' | 'encryptionKeyArn' | 'tableStreamArn'
+> & { readonly hasStream: boolean };
+
+/** Writes the contract parameters of a lake table, as children of `scope`. */
+export function publishTableContract(scope: Construct, table: PublishedTable): void {
+  const name = table.lakeTableName;
+  const entries: [string, string, string][] = [
+    [ContractEntry.tableName(name), table.tableName, `DynamoDB name of table ${name}`],
+    [ContractEntry.tableArn(name), table.tableArn, `ARN of table ${name}`],
+    [ContractEntry.tableKeyArn(name), table.encryptionKeyArn, `ARN of the key of table ${name}`],
+    ...(table.hasStream
+      ? [
+          [ContractEntry.tableStreamArn(name), table.tableStreamArn, `stream ARN of table ${name}`] as [
+            string,
+            string,
+            string,
+          ],
+        ]
+      : []),
+  ];
+  for (const [entry, value, what] of entries) {
+    new ssm.StringParameter(scope, entry, {
+      parameterName: contractParameterName(table.lakeName, entry),
+      stringValue: value,
+      description: `cdk-bis data lake ${table.lakeName} contract: ${what}`,
+      tier: ssm.ParameterTier.STANDARD,
+    });
+  }
+}
+
+/**
+ * A lake table reached through the contract: its name and ARNs are read from SSM at deploy time.
+ * A table the lake did not declare fails at deploy, on its missing parameter.
+ */
+class ContractTable extends LakeTableBase {
+  public readonly lakeName: string;
+  public readonly lakeTableName: string;
+
+  constructor(scope: Construct, id: string, lakeName: string, tableName: string) {
+    super(scope, id);
+    this.lakeName = lakeName;
+    this.lakeTableName = tableName;
+  }
+
+  public get tableName(): string {
+    return this.read(ContractEntry.tableName(this.lakeTableName));
+  }
+
+  public get tableArn(): string {
+    return this.read(ContractEntry.tableArn(this.lakeTableName));
+  }
+
+  public get encryptionKeyArn(): string {
+    return this.read(ContractEntry.tableKeyArn(this.lakeTableName));
+  }
+
+  public get tableStreamArn(): string {
+    return this.read(ContractEntry.tableStreamArn(this.lakeTableName));
+  }
+
+  private read(entry: string): string {
+    return ssm.StringParameter.valueForStringParameter(this, contractParameterName(this.lakeName, entry));
   }
 }
 
@@ -140,6 +213,13 @@ export class DataLakeContract extends DataLakeBase {
 
   public zoneBucketArn(zone: Zone): string {
     return this.read(ContractEntry.zoneBucketArn(this.zoneOf(zone)));
+  }
+
+  public table(tableName: string): ILakeTable {
+    const name = this.checkedTableName(tableName);
+    const id = `Table-${name}`;
+    const existing = this.node.tryFindChild(id);
+    return existing instanceof ContractTable ? existing : new ContractTable(this, id, this.lakeName, name);
   }
 
   /**

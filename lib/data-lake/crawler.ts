@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
 import { describeValue, lakeError } from './errors';
+import { flattenAsCdkNag } from './nag-findings';
 import {
   CRAWLER_CATALOG_READ_ACTIONS,
   CRAWLER_CATALOG_WRITE_ACTIONS,
@@ -280,27 +281,6 @@ function acknowledgeWildcardResources(role: iam.Role, permissions: readonly Craw
       });
     }
   }
-}
-
-/** A resolved CloudFormation value flattened as cdk-nag's utils/flatten-cfn-reference does it. */
-function flattenAsCdkNag(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (value !== null && typeof value === 'object') {
-    const node = value as Record<string, unknown>;
-    if (node['Fn::Join']) {
-      const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenAsCdkNag).join(delimiter);
-    }
-    if (node['Fn::Sub']) return flattenAsCdkNag(node['Fn::Sub']);
-    if (node['Fn::GetAtt']) {
-      const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenAsCdkNag(resource)}.${flattenAsCdkNag(attribute)}>`;
-    }
-    if (node['Fn::ImportValue']) return flattenAsCdkNag(node['Fn::ImportValue']);
-    if (node.Ref) return `<${flattenAsCdkNag(node.Ref)}>`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Builds the error of a bad crawler option, at the crawler's path. */

@@ -8,6 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { QUERY_RESULTS_PREFIX } from './catalog';
 import { lakeError, unknownValuesProblem } from './errors';
+import { type ILakeTable, tableNameProblem } from './lake-table-base';
+import { acknowledgeWildcards } from './nag-findings';
 import {
   athenaWorkGroupArn,
   ATHENA_QUERY_ACTIONS,
@@ -81,7 +83,18 @@ export interface IDataLake extends IConstruct {
    * a query reads only the prefixes the grantee was also given by `grantRead`.
    */
   grantQuery(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * The lake table named `tableName` (as the platform declared it with `addTable`), with
+   * `grantReadData`, `grantWriteData`, `grantReadWriteData` and `grantStreamRead`.
+   */
+  table(tableName: string): ILakeTable;
 }
+
+/** Why a lake grant's wildcard is as narrow as it can be, for cdk-nag AwsSolutions-IAM5. */
+const PREFIX_WILDCARD_REASON =
+  'cdk-bis lake grant: the wildcard is the objects under one zone x kind prefix (or the results/ prefix), the narrowest grant the lake gives; bucket ARNs come from the lake contract in SSM.';
+const CATALOG_WILDCARD_REASON =
+  "cdk-bis lake grant: Glue read on the tables of the lake's zone databases, whose tables crawlers create; no write action.";
 
 /**
  * The grants of a lake, written once against names and ARNs that may be tokens. `DataLake` and
@@ -97,6 +110,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   public abstract glueDatabaseName(zone: Zone): string;
   public abstract zoneBucketName(zone: Zone): string;
   public abstract zoneBucketArn(zone: Zone): string;
+  public abstract table(tableName: string): ILakeTable;
 
   public prefix(kind: Kind): string {
     if (!isKind(kind)) {
@@ -136,11 +150,14 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
         actions: ATHENA_QUERY_ACTIONS,
         resourceArns: [athenaWorkGroupArn(Stack.of(this), this.workGroupName)],
       }),
-      iam.Grant.addToPrincipal({
+      this.grantWithWildcards(
         grantee,
-        actions: [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS],
-        resourceArns: [objectsUnder(resultsBucketArn, QUERY_RESULTS_PREFIX)],
-      }),
+        new iam.PolicyStatement({
+          actions: [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS],
+          resources: [objectsUnder(resultsBucketArn, QUERY_RESULTS_PREFIX)],
+        }),
+        PREFIX_WILDCARD_REASON,
+      ),
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['s3:ListBucket'],
@@ -165,6 +182,13 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     return zone;
   }
 
+  /** The table name asked for, or the lake's one error for an invalid name. */
+  protected checkedTableName(tableName: unknown): string {
+    const problem = tableNameProblem(tableName);
+    if (problem !== undefined) throw this.error(`table: ${problem}`);
+    return tableName as string;
+  }
+
   /** An error about this lake, in the words every lake error starts with. */
   protected error(problem: string): Error {
     return lakeError(this.lakeName, this.node.path, problem);
@@ -172,13 +196,30 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
 
   /** Glue read on the catalog, the databases of the zones given, and their tables. */
   private grantCatalogRead(grantee: iam.IGrantable, zones: readonly Zone[]): iam.Grant {
+    return this.grantWithWildcards(
+      grantee,
+      new iam.PolicyStatement({
+        actions: GLUE_READ_ACTIONS,
+        resources: glueCatalogArns(
+          Stack.of(this),
+          zones.map((zone) => this.glueDatabaseName(zone)),
+        ),
+      }),
+      CATALOG_WILDCARD_REASON,
+    );
+  }
+
+  /** A grant of one statement, with its AwsSolutions-IAM5 findings acknowledged on the grantee. */
+  private grantWithWildcards(
+    grantee: iam.IGrantable,
+    statement: iam.PolicyStatement,
+    reason: string,
+  ): iam.Grant {
+    acknowledgeWildcards(grantee.grantPrincipal, [statement], reason);
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: GLUE_READ_ACTIONS,
-      resourceArns: glueCatalogArns(
-        Stack.of(this),
-        zones.map((zone) => this.glueDatabaseName(zone)),
-      ),
+      actions: statement.actions,
+      resourceArns: statement.resources,
     });
   }
 
@@ -203,11 +244,11 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     const grants: iam.Grant[] = [];
     if (access.read.length > 0) {
       grants.push(
-        iam.Grant.addToPrincipal({
+        this.grantWithWildcards(
           grantee,
-          actions: READ_OBJECT_ACTIONS,
-          resourceArns: objectArns(access.read),
-        }),
+          new iam.PolicyStatement({ actions: READ_OBJECT_ACTIONS, resources: objectArns(access.read) }),
+          PREFIX_WILDCARD_REASON,
+        ),
         iam.Grant.addToPrincipal({
           grantee,
           actions: ['s3:ListBucket'],
@@ -218,11 +259,11 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     }
     if (access.write.length > 0) {
       grants.push(
-        iam.Grant.addToPrincipal({
+        this.grantWithWildcards(
           grantee,
-          actions: WRITE_OBJECT_ACTIONS,
-          resourceArns: objectArns(access.write),
-        }),
+          new iam.PolicyStatement({ actions: WRITE_OBJECT_ACTIONS, resources: objectArns(access.write) }),
+          PREFIX_WILDCARD_REASON,
+        ),
       );
     }
     grants.push(this.grantKeyViaS3(grantee, access.write.length > 0 ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));

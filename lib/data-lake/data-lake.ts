@@ -11,7 +11,18 @@ import { DataLakeBase, type IDataLake } from './data-lake-base';
 import { gatedRemovalPolicy } from './destruction-gate';
 import { describeValue } from './errors';
 import { validateLakeName } from './lake-name';
-import { KEY_ADMINISTRATION_ACTIONS, KEY_USE_ACTIONS, s3ViaService } from './permissions';
+import { refuseDuplicateLake } from './lake-registry';
+import { type ILakeTable } from './lake-table-base';
+import { LakeTable, type LakeTableOptions } from './lake-table';
+import {
+  dynamodbViaService,
+  KEY_ADMINISTRATION_ACTIONS,
+  KEY_GRANT_ACTIONS,
+  KEY_USE_ACTIONS,
+  s3ViaService,
+  ZONE_DENIED_WRITE_ACTIONS,
+} from './permissions';
+import { LakeWriters } from './writers';
 import { kindPrefix, type Zone, ZONES } from './zones';
 
 /** The minimum TLS version every lake bucket accepts. */
@@ -27,6 +38,35 @@ export interface RawObjectLock {
   /** How long each new raw object version is locked. A whole number of days, at least 1. */
   readonly retention: Duration;
 }
+
+/** Who may write each zone; everyone else is denied by the zone's bucket policy. */
+export interface DataLakeWriters {
+  /**
+   * Who may write the landing zone.
+   *
+   * @default LakeWriters.anyApplication()
+   */
+  readonly landing?: LakeWriters;
+  /**
+   * Who may write the raw zone.
+   *
+   * @default LakeWriters.lakeServices()
+   */
+  readonly raw?: LakeWriters;
+  /**
+   * Who may write the curated zone.
+   *
+   * @default LakeWriters.lakeServices()
+   */
+  readonly curated?: LakeWriters;
+}
+
+/** The writers of each zone when `writers` says nothing of it. */
+const DEFAULT_WRITERS: Record<Zone, () => LakeWriters> = {
+  landing: () => LakeWriters.anyApplication(),
+  raw: () => LakeWriters.lakeServices(),
+  curated: () => LakeWriters.lakeServices(),
+};
 
 export interface DataLakeProps {
   /**
@@ -81,6 +121,14 @@ export interface DataLakeProps {
    * @default - configuration enforced, 10 GiB scanned at most per query
    */
   readonly query?: DataLakeQueryOptions;
+  /**
+   * Who may write each zone. A grant (`grantWrite`, `grantCurate`) is still needed; a principal not
+   * listed is denied by the bucket policy whatever its identity policy says. The account root and
+   * the lake's own CDK machinery (bucket auto-delete) are always allowed.
+   *
+   * @default - landing: any application of the account; raw and curated: the lake services only (roles tagged `bis:lake-writer=<lakeName>`)
+   */
+  readonly writers?: DataLakeWriters;
 }
 
 /**
@@ -136,11 +184,15 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
   public readonly workGroupName: string;
   /** The removal policy in force on the buckets and the key. */
   public readonly removalPolicy: RemovalPolicy;
+  /** Who may write each zone. */
+  public readonly writers: Readonly<Record<Zone, LakeWriters>>;
+  private readonly tables = new Map<string, LakeTable>();
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
     validateLakeName(props.lakeName, this.node.path);
     this.lakeName = props.lakeName;
+    refuseDuplicateLake(this);
     this.removalPolicy = gatedRemovalPolicy(
       this,
       this.lakeName,
@@ -275,6 +327,12 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
       this.denyForeignEncryption(bucket);
       zones[zone] = bucket;
     }
+    this.writers = Object.freeze(
+      Object.fromEntries(
+        ZONES.map((zone) => [zone, props.writers?.[zone] ?? DEFAULT_WRITERS[zone]()]),
+      ) as Record<Zone, LakeWriters>,
+    );
+    for (const zone of ZONES) this.denyUnlistedWriters(zone, zones[zone] as s3.Bucket);
     if (this.removalPolicy !== RemovalPolicy.DESTROY) {
       this.reserveDeletionToAccountRoot(key, [
         accessLogBucket,
@@ -344,6 +402,44 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
     return new LakeCrawler(this, id, { ...options, lake: this });
   }
 
+  /**
+   * Declares an operational table of the data platform, in the lake's stack, and publishes it in the
+   * contract under `/cdk-bis/<lakeName>/tables/<tableName>/`. Applications reach it with
+   * `DataLake.fromLakeName(this, 'Lake', '<lakeName>').table('<tableName>')`.
+   *
+   * @example
+   * lake.addTable('Orders', { tableName: 'orders', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+   */
+  public addTable(id: string, options: LakeTableOptions): LakeTable {
+    const existing = this.tables.get(options?.tableName);
+    if (existing) {
+      throw this.error(
+        `addTable: table ${JSON.stringify(options.tableName)} is already declared at ${existing.node.path}. Give each table its own tableName.`,
+      );
+    }
+    const table = new LakeTable(this, id, {
+      ...options,
+      lakeName: this.lakeName,
+      lakeKey: this.key,
+      removalPolicy: this.removalPolicy,
+    });
+    this.tables.set(table.lakeTableName, table);
+    return table;
+  }
+
+  public table(tableName: string): ILakeTable {
+    const name = this.checkedTableName(tableName);
+    const table = this.tables.get(name);
+    if (!table) {
+      const declared = [...this.tables.keys()];
+      throw this.error(
+        `table ${JSON.stringify(name)} is not declared: declare it with lake.addTable('<Id>', { tableName: ${JSON.stringify(name)}, partitionKey }) ` +
+          `(declared: ${declared.length === 0 ? 'none' : declared.join(', ')}).`,
+      );
+    }
+    return table;
+  }
+
   /** A duration prop in whole days, at least 1. */
   private wholeDays(duration: Duration, prop: string): number {
     if (duration.isUnresolved()) {
@@ -407,6 +503,22 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
   }
 
   /**
+   * The zone's bucket policy denies object writes and deletes to every principal its writers do not
+   * list; CDK's auto-delete role stays exempt, so a deliberate destroy can still empty the bucket.
+   */
+  private denyUnlistedWriters(zone: Zone, bucket: s3.Bucket): void {
+    const autoDelete = Stack.of(this).node.tryFindChild(AUTO_DELETE_PROVIDER_ID) as
+      { readonly roleArn?: string } | undefined;
+    const statement = this.writers[zone].denyStatement(this, this.lakeName, `the ${zone} zone`, {
+      sid: 'DenyWritesExceptZoneWriters',
+      actions: ZONE_DENIED_WRITE_ACTIONS,
+      resources: [bucket.arnForObjects('*')],
+      machinery: autoDelete?.roleArn === undefined ? [] : [autoDelete.roleArn],
+    });
+    if (statement) bucket.addToResourcePolicy(statement);
+  }
+
+  /**
    * Objects are written with the lake key only: a PutObject (or CopyObject, or multipart
    * initiation) that asks for SSE-S3, DSSE or another KMS key is denied.
    */
@@ -444,13 +556,18 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
 }
 
 /**
- * The lake key's policy. Administration is delegated to the account's IAM, as every key needs;
- * use is allowed only when S3 in the lake's own Region calls KMS for a principal of this account.
- * An identity policy can therefore never turn the lake key into a general-purpose key: a direct
- * kms:Decrypt of lake data keys is refused by the key itself, whatever the caller's IAM says.
+ * The lake key's policy. Administration (not use, not grants) is delegated to the account's IAM, as
+ * every key needs; use and grants are allowed only when S3 or DynamoDB in the lake's own Region call
+ * KMS for a principal of this account, and a grant only for an AWS resource. No identity policy
+ * turns the lake key into a general-purpose key; an administrator allowed kms:PutKeyPolicy can
+ * still rewrite this policy, which is the account's to audit.
  */
 function lakeKeyPolicy(stack: Stack): iam.PolicyDocument {
   const accountRoot = new iam.AccountRootPrincipal();
+  const throughLakeServices = {
+    'kms:ViaService': [s3ViaService(stack), dynamodbViaService(stack)],
+    'kms:CallerAccount': stack.account,
+  };
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
@@ -460,15 +577,20 @@ function lakeKeyPolicy(stack: Stack): iam.PolicyDocument {
         resources: ['*'],
       }),
       new iam.PolicyStatement({
-        sid: 'AllowKeyUseOnlyThroughS3',
+        sid: 'AllowKeyUseOnlyThroughS3AndDynamoDB',
         principals: [accountRoot],
         actions: KEY_USE_ACTIONS,
         resources: ['*'],
+        conditions: { StringEquals: throughLakeServices },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowGrantsOnlyForS3AndDynamoDB',
+        principals: [accountRoot],
+        actions: KEY_GRANT_ACTIONS,
+        resources: ['*'],
         conditions: {
-          StringEquals: {
-            'kms:ViaService': s3ViaService(stack),
-            'kms:CallerAccount': stack.account,
-          },
+          StringEquals: throughLakeServices,
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
         },
       }),
     ],
@@ -478,6 +600,9 @@ function lakeKeyPolicy(stack: Stack): iam.PolicyDocument {
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/** The construct id aws-cdk-lib gives its stack-wide bucket auto-delete provider (a singleton). */
+const AUTO_DELETE_PROVIDER_ID = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
 
 /** The construct id aws-cdk-lib gives its stack-wide S3 notifications handler (a singleton). */
 const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';

@@ -12,7 +12,10 @@ export {
   ZONES,
 } from './zones';
 export type { DataLakeReadOptions, DataLakeWriteOptions, IDataLake } from './data-lake-base';
-export { DataLake, type DataLakeProps, type RawObjectLock } from './data-lake';
+export { DataLake, type DataLakeProps, type DataLakeWriters, type RawObjectLock } from './data-lake';
+export type { ILakeTable } from './lake-table-base';
+export { LakeTable, type LakeTableOptions, type LakeTableProps } from './lake-table';
+export { BIS_LAKE_WRITER_TAG, LakeWriters, type LakeWritersOptions } from './writers';
 export { DataLakeStack, type DataLakeStackProps } from './data-lake-stack';
 export { CONTRACT_VERSION, ContractEntry, contractParameterName, DataLakeContract } from './contract';
 export {

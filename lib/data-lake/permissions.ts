@@ -35,9 +35,12 @@ export const KEY_READ_ACTIONS = ['kms:Decrypt'];
 /** The lake key for a writer, through S3: Decrypt too, S3 decrypts the parts of a multipart upload to complete it. */
 export const KEY_WRITE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
 
-/** What the account's administrators do with the lake key; none of it reads or writes data. */
+/**
+ * What the account's administrators do with the lake key; none of it reads or writes data. Not
+ * `kms:Create*`: it includes kms:CreateGrant, which would let a principal grant itself Decrypt.
+ */
 export const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:Create*',
+  'kms:CreateAlias',
   'kms:Describe*',
   'kms:Enable*',
   'kms:List*',
@@ -54,8 +57,64 @@ export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:RotateKeyOnDemand',
 ];
 
-/** Cryptographic use of the lake key, which S3 performs for the principals the lake grants. */
+/** Cryptographic use of the lake key, which S3 and DynamoDB perform for the principals the lake grants. */
 export const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/** DynamoDB keeps a grant on a table's key to use it between requests; only for AWS resources. */
+export const KEY_GRANT_ACTIONS = ['kms:CreateGrant'];
+
+/** Table reads, as aws-dynamodb's perms.ts lists them. */
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+
+/** Table writes of a grantee, as aws-dynamodb's perms.ts lists them. */
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+];
+
+/** Every data write a table's resource policy denies to principals that are not its writers (PartiQL too). */
+export const TABLE_DENIED_WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
+/** Stream reads on the stream ARN; dynamodb:ListStreams has no resource-level permission. */
+export const TABLE_STREAM_READ_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+];
+
+/** The table key for a table reader, through DynamoDB; no wildcard actions (cdk-nag AwsSolutions-IAM5). */
+export const TABLE_KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+
+/** The table key for a table writer, through DynamoDB. */
+export const TABLE_KEY_WRITE_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+];
+
+/** Every object write a zone's bucket policy denies to principals that are not its writers. */
+export const ZONE_DENIED_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'];
 
 /** Catalog reads a crawler makes before it writes: its database, the tables and partitions it compares. */
 export const CRAWLER_CATALOG_READ_ACTIONS = [
@@ -100,6 +159,11 @@ export const LOGS_KEY_ACTIONS = [
  */
 export function s3ViaService(stack: Stack): string {
   return `s3.${stack.region}.amazonaws.com`;
+}
+
+/** The `kms:ViaService` value of DynamoDB in the stack's Region: the lake key encrypts the lake's tables. */
+export function dynamodbViaService(stack: Stack): string {
+  return `dynamodb.${stack.region}.amazonaws.com`;
 }
 
 /** The objects under a key prefix (with its trailing slash) of a bucket: `<bucketArn>/<prefix>*`. */

@@ -8,7 +8,7 @@ export default defineRule(
     title: 'Persistent data stores live only in data-platform stacks',
     rationale:
       'A store created by an application stack lives and dies with that application: deleting or rewriting the app takes the data with it, and every other usage must go through the app to reach it. In the data platform the data outlives every application and is shared through one contract. Not judged: buckets that hold the application itself (a BucketDeployment destination, a website bucket, a CodePipeline artifact store), which ship with the application; the TR rules still judge them.',
-    fix: "Move the store to a data-platform stack (DataLakeStack, or a stack with `BisRole.of(stack).set('data-platform')`, i.e. the `bis:role` stack tag) and give the application access through `DataLakeContract` and its grants instead of defining the bucket, table or database in the application stack.",
+    fix: "Move the store to a data-platform stack and reach it through the lake's contract. A DynamoDB table: declare it in the DataLakeStack with `lake.addTable('Orders', { tableName: 'orders', partitionKey })`, then in the application `DataLake.fromLakeName(this, 'Lake', '<lakeName>').table('orders').grantReadWriteData(fn)`. Files (uploads, documents, media): drop the bucket, write them to the landing zone with `lake.grantWrite(fn, { kinds: ['documents'] })` (bucket `lake.zoneBucketName('landing')`, prefix `lake.prefix('documents')`) and read curated data with `lake.grantRead(fn, { zones: ['curated'], kinds })`. Any other store: a stack with `BisRole.of(stack).set('data-platform')` (the `bis:role` stack tag). Deploy the application after the lake: `applicationStack.addDependency(lakeStack)` is an ordering, not a cross-stack reference.",
     level: 'error',
     resourceTypes: PERSISTENT_DATA_STORE_TYPES,
   },
@@ -19,7 +19,18 @@ export default defineRule(
     // The app's own files (deployed assets, a website, pipeline artifacts) ship with it: not enterprise data.
     if (holdsApplicationArtifacts(store, index)) return NOT_APPLICABLE;
     return nonCompliant(
-      `${store.type} is a persistent data store in ${store.stack.role} stack ${store.stack.path}; move it to a data-platform stack (DataLakeStack) and reach it through the contract.`,
+      `${store.type} is a persistent data store in ${store.stack.role} stack ${store.stack.path}; ${wayOut(store.type)}`,
     );
   },
 );
+
+/** What to do instead, by the kind of store: tables and files have a place in the lake. */
+function wayOut(type: string): string {
+  if (type.startsWith('AWS::DynamoDB::') || type === 'AWS::Serverless::SimpleTable') {
+    return "declare the table in the DataLakeStack with lake.addTable('<Id>', { tableName, partitionKey }) and reach it with DataLake.fromLakeName(this, 'Lake', '<lakeName>').table('<tableName>') and its grants.";
+  }
+  if (type === 'AWS::S3::Bucket') {
+    return "keep files in the lake instead: DataLake.fromLakeName(this, 'Lake', '<lakeName>').grantWrite(fn, { kinds }) for uploads to the landing zone, grantRead for curated data.";
+  }
+  return 'move it to a data-platform stack (DataLakeStack) and reach it through the contract.';
+}

@@ -4,7 +4,8 @@
  * DataLakeStack template, the grantees' identity policies from an application stack that reaches the
  * lake only through its SSM contract. Both are synthesized on every run, never snapshotted.
  */
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Tags } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -14,7 +15,15 @@ import {
   type SimulationIdentityPolicy,
 } from '@cloud-copilot/iam-simulate';
 import type { IConstruct } from 'constructs';
-import { DataLakeContract, DataLakeStack, KINDS, ZONES } from '../../../lib/data-lake';
+import {
+  BIS_LAKE_WRITER_TAG,
+  DataLakeContract,
+  DataLakeStack,
+  KINDS,
+  type LakeTable,
+  LakeWriters,
+  ZONES,
+} from '../../../lib/data-lake';
 import { lakeApp } from './lake-fixture';
 import {
   ACCOUNT_ID,
@@ -29,10 +38,28 @@ import {
 } from './policy-simulation';
 
 /** Who makes the request. Every grantee is a role of the application stack. */
-type Principal = 'anonymous' | 'reader' | 'writer' | 'curate' | 'query' | 'admin' | 'root';
+type Principal =
+  | 'anonymous'
+  | 'reader'
+  | 'writer'
+  | 'curate'
+  | 'self-curate'
+  | 'query'
+  | 'admin'
+  | 'root'
+  | 'table-reader'
+  | 'table-writer'
+  | 'ledger-self-writer';
 
 /** What the request names: a bucket (optionally `/<object key>`), the lake key or the workgroup. */
-type Target = (typeof ZONES)[number] | 'query-results' | 'access-logs' | 'lake-key' | 'workgroup';
+type Target =
+  | (typeof ZONES)[number]
+  | 'query-results'
+  | 'access-logs'
+  | 'lake-key'
+  | 'workgroup'
+  | 'orders-table'
+  | 'ledger-table';
 
 /** `Denied` accepts an implicit or an explicit deny; `ExplicitlyDenied` is for rows about a Deny statement. */
 type Expected = 'Allowed' | 'Denied' | 'ExplicitlyDenied';
@@ -54,6 +81,8 @@ interface Cell {
 
 const OTHER_KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT_ID}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
 const VIA_S3: Context = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+const VIA_DYNAMODB: Context = { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` };
+const FOR_AWS_RESOURCE: Context = { 'kms:GrantIsForAWSResource': 'true' };
 const WITHOUT_TLS: Context = { 'aws:SecureTransport': 'false' };
 const TLS_1_1: Context = { 's3:TlsVersion': '1.1' };
 const SSE = 's3:x-amz-server-side-encryption';
@@ -157,6 +186,47 @@ const MATRIX: Cell[] = [
       KINDS.map((kind): CellSpec => ['curate', 's3:PutObject', `${zone}/${kind}/item-1`, 'Allowed']),
     ),
   ]),
+  ...row('raw and curated: the lake decides who writes', [
+    ...(['raw', 'curated'] as const).flatMap((zone): CellSpec[] => [
+      ['self-curate', 's3:PutObject', `${zone}/structured/item-1`, 'ExplicitlyDenied'],
+      ['self-curate', 's3:DeleteObject', `${zone}/structured/item-1`, 'ExplicitlyDenied'],
+      ['admin', 's3:PutObject', `${zone}/structured/item-1`, 'ExplicitlyDenied'],
+      ['root', 's3:PutObject', `${zone}/structured/item-1`, 'Allowed'],
+    ]),
+    // Landing keeps today's rule: any application with a grant.
+    ['self-curate', 's3:GetObject', 'landing/structured/item-1', 'Allowed'],
+    ['admin', 's3:PutObject', 'landing/structured/item-1', 'Allowed'],
+  ]),
+  ...row('orders table (any application writes)', [
+    ['table-reader', 'dynamodb:GetItem', 'orders-table', 'Allowed'],
+    ['table-reader', 'dynamodb:Query', 'orders-table/index/by-customer', 'Allowed'],
+    ['table-reader', 'dynamodb:PutItem', 'orders-table', 'Denied'],
+    ['table-reader', 'dynamodb:GetItem', 'ledger-table', 'Denied'],
+    ['table-reader', 'kms:Decrypt', 'lake-key', 'Allowed', VIA_DYNAMODB],
+    ['table-reader', 'kms:Decrypt', 'lake-key', 'Denied'],
+    ['table-reader', 'kms:Decrypt', 'lake-key', 'Denied', VIA_S3],
+    ['table-reader', 'dynamodb:GetRecords', 'orders-table/stream/2026-01-01T00:00:00.000', 'Allowed'],
+    ['table-writer', 'dynamodb:PutItem', 'orders-table', 'Allowed'],
+    ['table-writer', 'dynamodb:DeleteItem', 'orders-table', 'Allowed'],
+    ['table-writer', 'kms:GenerateDataKey', 'lake-key', 'Allowed', VIA_DYNAMODB],
+    ['table-writer', 'dynamodb:Scan', 'orders-table', 'Denied'],
+  ]),
+  ...row('ledger table (lake services write)', [
+    ['ledger-self-writer', 'dynamodb:PutItem', 'ledger-table', 'ExplicitlyDenied'],
+    ['ledger-self-writer', 'dynamodb:PartiQLInsert', 'ledger-table', 'ExplicitlyDenied'],
+    ['admin', 'dynamodb:PutItem', 'ledger-table', 'Denied'],
+    ['curate', 'dynamodb:PutItem', 'ledger-table', 'Allowed'],
+  ]),
+  ...row('key grants only for S3 and DynamoDB', [
+    // kms:* in IAM is not enough: the key policy allows CreateGrant only for an AWS resource, through the lake's services.
+    ['admin', 'kms:CreateGrant', 'lake-key', 'Denied'],
+    ['admin', 'kms:CreateGrant', 'lake-key', 'Denied', FOR_AWS_RESOURCE],
+    ['admin', 'kms:CreateGrant', 'lake-key', 'Denied', VIA_DYNAMODB],
+    ['admin', 'kms:CreateGrant', 'lake-key', 'Allowed', { ...VIA_DYNAMODB, ...FOR_AWS_RESOURCE }],
+    ['admin', 'kms:CreateGrant', 'lake-key', 'Allowed', { ...VIA_S3, ...FOR_AWS_RESOURCE }],
+    ['admin', 'kms:Decrypt', 'lake-key', 'Denied'],
+    ['root', 'kms:PutKeyPolicy', 'lake-key', 'Allowed'],
+  ]),
   ...row('query grantee', [
     ['query', 'athena:StartQueryExecution', 'workgroup', 'Allowed'],
     ['query', 's3:GetObject', QUERY_RESULT, 'Allowed'],
@@ -178,6 +248,19 @@ const MATRIX: Cell[] = [
 function synthesizeLakeAndApplication() {
   const app = lakeApp();
   const lakeStack = new DataLakeStack(app, 'Lake', { lakeName: 'enterprise' });
+  const text = { type: dynamodb.AttributeType.STRING };
+  lakeStack.lake.addTable('Orders', {
+    tableName: 'orders',
+    partitionKey: { name: 'pk', ...text },
+    sortKey: { name: 'sk', ...text },
+    globalSecondaryIndexes: [{ indexName: 'by-customer', partitionKey: { name: 'customer', ...text } }],
+    stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+  });
+  lakeStack.lake.addTable('Ledger', {
+    tableName: 'ledger',
+    partitionKey: { name: 'pk', ...text },
+    writers: LakeWriters.lakeServices(),
+  });
   const application = new Stack(app, 'Orders');
   const lake = DataLakeContract.fromLakeName(application, 'Lake', 'enterprise');
   const role = (id: string, roleName: string): iam.Role =>
@@ -187,8 +270,21 @@ function synthesizeLakeAndApplication() {
   lake.grantRead(reader, { zones: ['curated'], kinds: ['structured'] });
   const writer = role('Writer', 'documents-writer');
   lake.grantWrite(writer, { kinds: ['documents'] });
+  // The listed curator: the lake services' role carries the lake-writer tag.
   const curate = role('Curate', 'lake-curate');
+  Tags.of(curate).add(BIS_LAKE_WRITER_TAG, 'enterprise');
   lake.grantCurate(curate);
+  lake.table('ledger').grantWriteData(curate);
+  // An application that gives itself the curate policy, untagged.
+  const selfCurate = role('SelfCurate', 'app-self-curate');
+  lake.grantCurate(selfCurate);
+  const tableReader = role('TableReader', 'orders-table-reader');
+  lake.table('orders').grantReadData(tableReader);
+  lake.table('orders').grantStreamRead(tableReader);
+  const tableWriter = role('TableWriter', 'orders-table-writer');
+  lake.table('orders').grantWriteData(tableWriter);
+  const ledgerSelfWriter = role('LedgerSelfWriter', 'ledger-self-writer');
+  lake.table('ledger').grantWriteData(ledgerSelfWriter);
   const query = role('Query', 'orders-analyst');
   lake.grantQuery(query);
   // As powerful as an identity policy gets: only a resource policy can stop it.
@@ -211,16 +307,25 @@ function synthesizeLakeAndApplication() {
   const grantee = (construct: iam.Role) => ({
     principal: applicationTemplate.roleArn(logicalId(construct)),
     identityPolicies: applicationTemplate.identityPolicies(logicalId(construct)),
+    tags: applicationTemplate.principalTags(logicalId(construct)),
   });
   const principals: Record<
     Principal,
-    { principal: string | AnonymousRequestPrincipal; identityPolicies: SimulationIdentityPolicy[] }
+    {
+      principal: string | AnonymousRequestPrincipal;
+      identityPolicies: SimulationIdentityPolicy[];
+      tags?: Record<string, string>;
+    }
   > = {
     anonymous: { principal: anonymousPrincipal, identityPolicies: [] },
     reader: grantee(reader),
     writer: grantee(writer),
     curate: grantee(curate),
+    'self-curate': grantee(selfCurate),
     query: grantee(query),
+    'table-reader': grantee(tableReader),
+    'table-writer': grantee(tableWriter),
+    'ledger-self-writer': grantee(ledgerSelfWriter),
     admin: grantee(admin),
     root: { principal: ACCOUNT_ROOT_ARN, identityPolicies: [ACCOUNT_ROOT_AUTHORITY] },
   };
@@ -231,6 +336,10 @@ function synthesizeLakeAndApplication() {
     return { arn: lakeTemplate.arnOf(id), policy: lakeTemplate.bucketPolicy(id) };
   };
   const keyId = logicalId(dataLake.key);
+  const table = (handle: IConstruct) => {
+    const id = logicalId((handle as LakeTable).table);
+    return { arn: lakeTemplate.arnOf(id), policy: lakeTemplate.tablePolicy(id) };
+  };
   const targets: Record<Target, { arn: string; policy?: PolicyDocument }> = {
     landing: bucket(dataLake.bucket('landing')),
     raw: bucket(dataLake.bucket('raw')),
@@ -239,6 +348,8 @@ function synthesizeLakeAndApplication() {
     'access-logs': bucket(dataLake.accessLogBucket),
     'lake-key': { arn: lakeTemplate.arnOf(keyId), policy: lakeTemplate.keyPolicy(keyId) },
     workgroup: { arn: `arn:${PARTITION}:athena:${REGION}:${ACCOUNT_ID}:workgroup/${dataLake.workGroupName}` },
+    'orders-table': table(dataLake.table('orders')),
+    'ledger-table': table(dataLake.table('ledger')),
   };
   return { lakeTemplate, applicationTemplate, logicalId, reader, dataLake, principals, targets };
 }
@@ -304,7 +415,7 @@ describe('the data lake access matrix, simulated over the synthesized policies',
   test.each(MATRIX)('$name', async (cell) => {
     const [target, ...key] = cell.resource.split('/');
     const { arn, policy } = world.targets[target as Target];
-    const { principal, identityPolicies } = world.principals[cell.principal];
+    const { principal, identityPolicies, tags } = world.principals[cell.principal];
     let decision: EvaluationResult;
     try {
       decision = await simulateAccess({
@@ -313,7 +424,7 @@ describe('the data lake access matrix, simulated over the synthesized policies',
         resourcePolicy: policy,
         action: cell.action,
         resource: key.length > 0 ? `${arn}/${key.join('/')}` : arn,
-        context: contextOf(cell),
+        context: { ...tags, ...contextOf(cell) },
       });
     } catch (error) {
       decisions.set(cell, 'error');

@@ -216,29 +216,42 @@ describe('DataLake key', () => {
     expect(allows.map((statement) => statement.Principal)).toEqual([
       { AWS: accountRoot },
       { AWS: accountRoot },
+      { AWS: accountRoot },
     ]);
     expect(allows.flatMap((statement) => statement.Action as string[])).not.toContain('kms:*');
   });
 
-  test('the account administers the key but uses it only through S3 in its own Region and account', () => {
-    const [administration, use] = keyStatements(lake);
+  test('the account administers the key but uses it and grants it only through S3 and DynamoDB in its own Region and account, grants for AWS resources only', () => {
+    const [administration, use, grants] = keyStatements(lake);
     expect(administration).toMatchObject({ Sid: 'AllowKeyAdministrationByAccount', Effect: 'Allow' });
     expect(administration.Action).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:Put*']));
     expect(administration.Action).not.toEqual(
-      expect.arrayContaining([expect.stringMatching(/^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|Create\*|CreateGrant)/),
+      ]),
     );
+    const throughLakeServices = {
+      'kms:ViaService': [
+        { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+        { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      ],
+      'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+    };
     expect(use).toEqual({
-      Sid: 'AllowKeyUseOnlyThroughS3',
+      Sid: 'AllowKeyUseOnlyThroughS3AndDynamoDB',
       Effect: 'Allow',
       Principal: { AWS: accountRoot },
       Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
       Resource: '*',
-      Condition: {
-        StringEquals: {
-          'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          'kms:CallerAccount': { Ref: 'AWS::AccountId' },
-        },
-      },
+      Condition: { StringEquals: throughLakeServices },
+    });
+    expect(grants).toEqual({
+      Sid: 'AllowGrantsOnlyForS3AndDynamoDB',
+      Effect: 'Allow',
+      Principal: { AWS: accountRoot },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { StringEquals: throughLakeServices, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
   });
 });

@@ -6,6 +6,7 @@ import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../../../policies/marks';
 const PUBLIC_API = [
   'ALLOW_DATA_DESTRUCTION_CONTEXT',
   'BIS_COST_CENTER_TAG',
+  'BIS_LAKE_WRITER_TAG',
   'BIS_OWNER_TAG',
   'CONTRACT_VERSION',
   'ContractEntry',
@@ -16,6 +17,8 @@ const PUBLIC_API = [
   'KINDS',
   'LakeCatalog',
   'LakeCrawler',
+  'LakeTable',
+  'LakeWriters',
   'QUERY_RESULTS_PREFIX',
   'TABULAR_KINDS',
   'ZONES',
@@ -39,6 +42,9 @@ describe('the data-lake door', () => {
     'validateLakeName',
     'kindPrefix',
     'lakeError',
+    'LakeTableBase',
+    'refuseDuplicateLake',
+    'flattenAsCdkNag',
   ])('keeps the internal %s inside', (internal) => {
     expect(Object.keys(door)).not.toContain(internal);
     expect(Object.keys(pkg)).not.toContain(internal);

@@ -20,6 +20,9 @@ export const URL_SUFFIX = 'amazonaws.com';
 /** The account's root user: the only principal that may delete a retained lake. */
 export const ACCOUNT_ROOT_ARN = `arn:${PARTITION}:iam::${ACCOUNT_ID}:root`;
 
+/** The label every table stream ARN ends with. */
+export const TABLE_STREAM_LABEL = '2026-01-01T00:00:00.000';
+
 /** The ID every `AWS::KMS::Key` resolves to; a template may hold one key at most. */
 export const KEY_ID = '5f0c8a3e-2b7d-4c19-9e64-a1d2b3c4e5f6';
 export const KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT_ID}:key/${KEY_ID}`;
@@ -142,6 +145,21 @@ export class ResolvedTemplate {
     );
   }
 
+  /** The resolved resource policy of an `AWS::DynamoDB::Table`, if it has one. */
+  tablePolicy(tableId: string): PolicyDocument | undefined {
+    const table = this.resource(tableId, 'AWS::DynamoDB::Table');
+    const policy = table.Properties?.ResourcePolicy as { PolicyDocument?: unknown } | undefined;
+    if (policy === undefined) return undefined;
+    return this.resolvePolicy(policy.PolicyDocument, `Resources.${tableId}.Properties.ResourcePolicy`);
+  }
+
+  /** The principal-tag context of a role: `aws:PrincipalTag/<key>` for each of its tags. */
+  principalTags(roleId: string): Record<string, string> {
+    const role = this.resource(roleId, 'AWS::IAM::Role');
+    const tags = (role.Properties?.Tags ?? []) as { Key: string; Value: string }[];
+    return Object.fromEntries(tags.map((tag) => [`aws:PrincipalTag/${tag.Key}`, tag.Value]));
+  }
+
   /** The resolved key policy of an `AWS::KMS::Key`. */
   keyPolicy(keyId: string): PolicyDocument {
     const key = this.resource(keyId, 'AWS::KMS::Key');
@@ -215,14 +233,22 @@ export class ResolvedTemplate {
         return this.resolveRef(argument, unknown);
       }
       case 'Fn::GetAtt': {
+        if (
+          Array.isArray(argument) &&
+          argument[1] === 'StreamArn' &&
+          this.template.Resources?.[String(argument[0])]?.Type === 'AWS::DynamoDB::Table'
+        ) {
+          return `${this.tableArnOf(String(argument[0]))}/stream/${TABLE_STREAM_LABEL}`;
+        }
         if (!Array.isArray(argument) || argument.length !== 2 || argument[1] !== 'Arn') {
-          throw unknown('only the Arn attribute resolves');
+          throw unknown('only the Arn attribute resolves (and StreamArn of a table)');
         }
         const id = String(argument[0]);
         const type = this.template.Resources?.[id]?.Type;
         if (type === 'AWS::S3::Bucket') return `arn:${PARTITION}:s3:::${bucketNameOf(id)}`;
         if (type === 'AWS::KMS::Key') return KEY_ARN;
-        throw unknown(`${id} is ${type ?? 'not a resource of this template'}, not a bucket or key`);
+        if (type === 'AWS::DynamoDB::Table') return this.tableArnOf(id);
+        throw unknown(`${id} is ${type ?? 'not a resource of this template'}, not a bucket, key or table`);
       }
       case 'Fn::Join': {
         if (!Array.isArray(argument) || typeof argument[0] !== 'string' || !Array.isArray(argument[1])) {
@@ -283,6 +309,12 @@ export class ResolvedTemplate {
       throw new Error(`${this.stackName}: ${path} is not a policy document with a Statement list.`);
     }
     return resolved;
+  }
+
+  private tableArnOf(tableId: string): string {
+    const table = this.resource(tableId, 'AWS::DynamoDB::Table');
+    const name = this.resolveString(table.Properties?.TableName, `Resources.${tableId}.Properties.TableName`);
+    return `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/${name}`;
   }
 
   private resource(logicalId: string, type: string): CfnResource {

@@ -25,7 +25,7 @@ describe('BIS-DI1 DataStoresOnlyInDataPlatform', () => {
     expect(verdictOf(rule, bucket)).toEqual({
       kind: 'non-compliant',
       message:
-        'AWS::S3::Bucket is a persistent data store in application stack Stack; move it to a data-platform stack (DataLakeStack) and reach it through the contract.',
+        "AWS::S3::Bucket is a persistent data store in application stack Stack; keep files in the lake instead: DataLake.fromLakeName(this, 'Lake', '<lakeName>').grantWrite(fn, { kinds }) for uploads to the landing zone, grantRead for curated data.",
     });
   });
 
@@ -36,7 +36,7 @@ describe('BIS-DI1 DataStoresOnlyInDataPlatform', () => {
     expect(verdictOf(rule, table)).toMatchObject({
       kind: 'non-compliant',
       message: expect.stringMatching(
-        /^AWS::DynamoDB::GlobalTable is a persistent data store in infrastructure stack/,
+        /^AWS::DynamoDB::GlobalTable is a persistent data store in infrastructure stack Stack; declare the table in the DataLakeStack with lake\.addTable\('<Id>', \{ tableName, partitionKey \}\) and reach it with DataLake\.fromLakeName\(this, 'Lake', '<lakeName>'\)\.table\('<tableName>'\)/,
       ),
     });
   });
