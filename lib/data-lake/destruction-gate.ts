@@ -2,7 +2,8 @@
  * The safety gate on destroying lake resources: `RemovalPolicy.DESTROY` only behind an explicit
  * context flag, never silently downgraded; SNAPSHOT, which nothing of the lake supports, never.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { acknowledgementId } from '../../policies/acknowledgement';
 import type { Construct } from 'constructs';
 import { lakeError } from './errors';
 
@@ -34,7 +35,14 @@ export function gatedRemovalPolicy(
   }
   if (policy !== RemovalPolicy.DESTROY) return policy;
   const flag: unknown = scope.node.tryGetContext(ALLOW_DATA_DESTRUCTION_CONTEXT);
-  if (flag === true || flag === 'true') return policy;
+  if (flag === true || flag === 'true') {
+    // The flag is the decision to lose this data: BIS-DI4 reports its findings as acknowledged by it.
+    Validations.of(scope).acknowledge({
+      id: acknowledgementId('BIS-DI4'),
+      reason: `removalPolicy DESTROY was chosen explicitly with -c ${ALLOW_DATA_DESTRUCTION_CONTEXT}=true: this lake is throw-away.`,
+    });
+    return policy;
+  }
   throw lakeError(
     lakeName,
     scope.node.path,

@@ -24,7 +24,7 @@ export default defineRule(
     id: 'BIS-DI4',
     title: 'Data-platform stores are retained when their stack is deleted or they are replaced',
     rationale:
-      "CloudFormation deletes a resource without a DeletionPolicy when its stack is deleted, and deletes the old one when a property change replaces it. For the lake that means one `cdk destroy` or one renamed table erases the enterprise's data; auto-delete-objects even empties a bucket so that the deletion succeeds.",
+      "CloudFormation deletes a resource without a DeletionPolicy when its stack is deleted, and deletes the old one when a property change replaces it. For the lake that means one `cdk destroy` or one renamed table erases the enterprise's data; auto-delete-objects even empties a bucket so that the deletion succeeds. A lake built with `removalPolicy: DESTROY` under `-c cdk-bis:allowDataDestruction=true` reports these findings as acknowledged by that flag: the flag is the explicit decision.",
     fix: 'Keep the data: `removalPolicy: RemovalPolicy.RETAIN` (or `RemovalPolicy.SNAPSHOT` for RDS, DocumentDB and Neptune clusters) and no `autoDeleteObjects` on s3.Bucket; in CloudFormation, `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (or `Snapshot`), and no `Custom::S3AutoDeleteObjects` resource for the bucket.',
     level: 'error',
     resourceTypes: PERSISTENT_DATA_STORE_TYPES,
