@@ -224,7 +224,6 @@ describe('ingest large uploads', () => {
       'an unknown type',
       JSON.stringify({ fileName: 'a.exe', size: 5, sha256: 'a'.repeat(64) }),
       /no extension the lake takes/,
-      'POST',
     ],
   ])('refuses an upload request with %s and writes nothing', async (_case, body, message) => {
     const root = mkdtempSync(join(tmpdir(), 'ingest-'));
