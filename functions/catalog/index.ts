@@ -55,6 +55,7 @@ export const http: HttpHandler = async (request, ctx) => {
       );
     }
     if (path === '/' || path === '/index.html') return asset(PAGE_HTML, 'text/html; charset=utf-8');
+    if (path === '/favicon.ico') return new Response(null, { status: 204, headers: SECURITY_HEADERS });
     if (path === '/app.css') return asset(PAGE_CSS, 'text/css; charset=utf-8');
     if (path === '/app.js') return asset(PAGE_JS, 'text/javascript; charset=utf-8');
     if (path === '/api/datasets') {

@@ -31,7 +31,7 @@ export const PAGE_HTML = `<!doctype html>
 <h2 id="upload-title">Upload a file</h2>
 <form id="upload">
 <p><label for="upload-dataset">Dataset</label>
-<input id="upload-dataset" name="dataset" required pattern="[a-z0-9-]{1,63}" value="samples" aria-describedby="dataset-help">
+<input id="upload-dataset" name="dataset" required pattern="[a-z0-9\\-]{1,63}" value="samples" aria-describedby="dataset-help">
 <small id="dataset-help">Lower-case letters, digits and hyphens.</small></p>
 <p><label for="upload-file">File</label>
 <input id="upload-file" name="file" type="file" required></p>
@@ -126,7 +126,9 @@ function documentView(doc) {
   item.append(facts(doc.current));
   const link = el('a', 'Download ' + doc.fileName);
   link.href = '/download/' + doc.current.key.split('/').map(encodeURIComponent).join('/');
-  item.append(el('p')).append(link);
+  const linkLine = el('p');
+  linkLine.append(link);
+  item.append(linkLine);
   const versions = el('ol', undefined, 'versions');
   versions.setAttribute('aria-label', 'Versions of ' + doc.fileName);
   versions.append(el('li', 'Current: ' + doc.current.uploadedAt + ' (sha256 ' + doc.current.sha256.slice(0, 12) + ')', 'current'));
