@@ -1,11 +1,10 @@
 import axe from 'axe-core';
-import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { geoJson, jpegWithGps } from '../../fixtures/services/samples';
+import { exitOf, killLake, npmStart, type StartedLake } from './npm-start';
 
 /*
  * The lake in a real browser: `npm start` as a child process on a free port, headless Debian Chromium
@@ -13,48 +12,15 @@ import { geoJson, jpegWithGps } from '../../fixtures/services/samples';
  * a 360 px phone.
  */
 
-const REPO = join(__dirname, '..', '..', '..');
 const XSS_NAME = '<img src=x onerror=alert(1)>.csv';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-let child: ChildProcess;
+let lake: StartedLake;
 let baseUrl: string;
 let browser: Browser;
-let output = '';
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn('npm', ['start'], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      LAKE_DIR: mkdtempSync(join(tmpdir(), 'lake-e2e-')),
-      BIS_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  await new Promise<void>((resolve, reject) => {
-    const seen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('The lake is running at')) resolve();
-    };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before serving:\n${output}`)));
-  });
+  lake = await npmStart(mkdtempSync(join(tmpdir(), 'lake-e2e-')));
+  baseUrl = lake.url;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -69,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (child?.exitCode === null) child.kill('SIGKILL');
+  await killLake(lake);
 });
 
 async function upload(
@@ -155,13 +121,11 @@ describe.each([
 
 describe('npm start', () => {
   it('stops cleanly on Ctrl-C: the terminal sends SIGINT to the group, and the lake finishes its work and exits', async () => {
-    const exited = new Promise<string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(`${code ?? signal}`)),
-    );
-    process.kill(-child.pid!, 'SIGINT');
+    const exited = exitOf(lake.child);
+    process.kill(-lake.child.pid!, 'SIGINT');
     // npm re-raises the signal its script stopped on, so it ends by SIGINT, or 0 where it does not.
     await expect(exited).resolves.toMatch(/^(0|SIGINT)$/);
-    expect(output).toContain('SIGINT: finishing in-flight uploads and curations');
-    expect(output).not.toMatch(/curate failed|"severity":"ERROR"/);
+    expect(lake.output()).toContain('SIGINT: finishing in-flight uploads and curations');
+    expect(lake.output()).not.toMatch(/curate failed|"severity":"ERROR"/);
   });
 });
