@@ -118,14 +118,20 @@ async function inspect(
   raw: ObjectStore,
   key: string,
 ): Promise<{ status: EntryStatus; reason?: string; facts: Facts }> {
+  let storeFailure: unknown;
   try {
     const facts = await extractFacts(format, async () => {
-      const object = await raw.get(key);
+      const object = await raw.get(key).catch((error: unknown) => {
+        storeFailure = error;
+        throw error;
+      });
       if (object === undefined) throw new Error('the raw copy disappeared while curating');
       return object.body;
     });
     return { status: 'curated', facts };
   } catch (error) {
+    // A store that fails is not a file that is corrupt: rethrow, so the platform redelivers the event.
+    if (storeFailure !== undefined) throw storeFailure;
     const reason = `${(error as Error).message ?? String(error)}`;
     if (error instanceof TooLargeToInspect) return { status: 'not-inspected', reason, facts: {} };
     return {

@@ -140,6 +140,16 @@ describe('curate', () => {
     expect(new Set(found.map((entry) => entry.fileName)).size).toBe(50);
   });
 
+  it('fails (for redelivery) instead of cataloguing unreadable when the raw store fails to read', async () => {
+    const { stores, upload, event, entries } = lake();
+    const key = await upload('trees.csv', CSV, 'text/csv');
+    const failingRaw = Object.create(stores.raw) as LocalObjectStore;
+    failingRaw.get = () => Promise.reject(new Error('connection reset'));
+    const ctx = createHandlerContext({ stores: { ...stores, raw: failingRaw }, log: quiet });
+    await expect(objectLanded(await event(key), ctx)).rejects.toThrow('connection reset');
+    expect(await entries()).toEqual([]);
+  });
+
   it('ignores an object ingest did not write', async () => {
     const { stores, ctx } = lake();
     await stores.landing.put('_uploads/x.json', '{}');
