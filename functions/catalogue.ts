@@ -1,4 +1,7 @@
+import * as catalog from './catalog';
+import * as curate from './curate';
 import * as echo from './echo';
+import * as ingest from './ingest';
 import type { HttpHandler, ObjectLandedHandler } from './runtime';
 
 /*
@@ -34,6 +37,15 @@ export type CataloguedFunction = HttpFunction | ObjectLandedFunction;
 export const CATALOGUE: readonly CataloguedFunction[] = [
   { name: 'echo', trigger: 'http', handler: echo.http },
   { name: 'echo-object-landed', trigger: 'objectLanded', handler: echo.objectLanded, store: 'echo' },
+  { name: 'ingest', trigger: 'http', handler: ingest.http, stores: ['landing'] },
+  {
+    name: 'curate',
+    trigger: 'objectLanded',
+    handler: curate.objectLanded,
+    store: 'landing',
+    stores: ['raw', 'curated'],
+  },
+  { name: 'catalog', trigger: 'http', handler: catalog.http, stores: ['curated', 'raw'] },
 ];
 
 /** The stores a function is configured with, the triggering store first, each once. */

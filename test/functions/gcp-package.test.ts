@@ -122,6 +122,10 @@ describe('npm run package:gcp', () => {
       REGION: 'europe-west1',
       PROJECT: 'lake-dev',
       BIS_STORE_ECHO_BUCKET: 'acme-echo-events',
+      // The lake services' stores: every catalogued function deploys, so each bucket is needed.
+      BIS_STORE_LANDING_BUCKET: 'acme-landing',
+      BIS_STORE_RAW_BUCKET: 'acme-raw',
+      BIS_STORE_CURATED_BUCKET: 'acme-curated',
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
