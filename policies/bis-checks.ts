@@ -1,4 +1,4 @@
-import type { CfnResource, Stack } from 'aws-cdk-lib';
+import { Stack, type CfnResource } from 'aws-cdk-lib';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -7,7 +7,7 @@ import { policyValidationReport } from './cdk-report';
 import { packConfiguration, type BisChecksProps, type PackConfiguration } from './configuration';
 import { AppIndex, indexTemplates, type IndexedTemplate } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
-import type { TemplateResource } from './engine/template-resource';
+import type { StackInfo, TemplateResource } from './engine/template-resource';
 import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
@@ -107,7 +107,7 @@ export class BisChecks extends NagPack {
   }
 
   private evaluateIndex(index: AppIndex): BisFinding[] {
-    const run: ValidationRun = { index, findings: [], found: new Map() };
+    const run: ValidationRun = { index, findings: [], found: new Map(), stacks: new Map() };
     // Unit by unit, releasing each once checked: relational rules look within a deployment unit
     // only, and the parsed templates of a large app then never all live at once.
     for (const unit of index.deploymentUnits) {
@@ -132,23 +132,55 @@ export class BisChecks extends NagPack {
     const verdict = checkSafely(rule, resource, run.index);
     if (verdict.kind !== 'non-compliant') return;
     const level = this.levels[rule.id] ?? verdict.level ?? rule.level;
-    let found = run.found.get(resource);
-    if (!found) {
-      const { logicalId, type, path, stack, construct, metadata } = resource;
-      found = { logicalId, type, path, stack, construct, metadata };
-      run.found.set(resource, found);
-    }
+    const found = isStackLevel(rule) ? stackResource(resource, run) : foundResource(resource, run);
     run.findings.push({
       rule,
       level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
       message: verdict.message,
       resource: found,
       monthlyCostUsd: verdict.monthlyCostUsd,
-      acknowledgedReason: resource.construct
-        ? run.index.acknowledgement(resource.construct, acknowledgementId(rule.id))
+      acknowledgedReason: found.construct
+        ? run.index.acknowledgement(found.construct, acknowledgementId(rule.id))
         : templateAcknowledgement(resource, rule.id),
     });
   }
+}
+
+/** A rule dispatched to every resource judges the stack: its findings are about the stack, not the resource it was asked on. */
+function isStackLevel(rule: BisRule): boolean {
+  return rule.resourceTypes.includes('*');
+}
+
+function foundResource(resource: TemplateResource, run: ValidationRun): FoundResource {
+  let found = run.found.get(resource);
+  if (!found) {
+    const { logicalId, type, path, stack, construct, metadata } = resource;
+    found = { logicalId, type, path, stack, construct, metadata };
+    run.found.set(resource, found);
+  }
+  return found;
+}
+
+/**
+ * The stack a stack-level finding reads as: the stack construct (its creation line is the source
+ * line), or for a scanned template the template file itself.
+ */
+function stackResource(resource: TemplateResource, run: ValidationRun): FoundResource {
+  let found = run.stacks.get(resource.stack);
+  if (!found) {
+    const stack = resource.construct ? Stack.of(resource.construct) : undefined;
+    found = {
+      logicalId: resource.stack.stackName,
+      type: 'AWS::CloudFormation::Stack',
+      path: resource.stack.path,
+      stack: resource.stack,
+      ...(stack ? { construct: stack } : {}),
+      metadata: {},
+      stackLevel: true,
+    };
+    run.stacks.set(resource.stack, found);
+  }
+  return found;
 }
 
 /** The state of one validation run: the index, the findings so far, and what was read once. */
@@ -157,6 +189,8 @@ interface ValidationRun {
   readonly findings: BisFinding[];
   /** The light copy findings keep of each resource of the current unit. */
   readonly found: Map<TemplateResource, FoundResource>;
+  /** The one record each stack's stack-level findings share. */
+  readonly stacks: Map<StackInfo, FoundResource>;
 }
 
 /**

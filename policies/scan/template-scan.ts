@@ -169,7 +169,8 @@ function reportFinding(
 ): ReportFinding {
   const { resource } = finding;
   const file = resource.stack.path;
-  const line = lines.get(file)?.get(resource.logicalId);
+  // A stack-level finding is about the template as a whole: its first line.
+  const line = resource.stackLevel ? 1 : lines.get(file)?.get(resource.logicalId);
   const location = line === undefined ? undefined : { file, line };
   return {
     ruleId: finding.rule.id,
@@ -177,8 +178,7 @@ function reportFinding(
     severity: finding.level,
     message: finding.message,
     stack: file,
-    logicalId: resource.logicalId,
-    resourceType: resource.type,
+    ...(resource.stackLevel ? {} : { logicalId: resource.logicalId, resourceType: resource.type }),
     resourcePath: resource.path,
     ...(location ? { source: location, template: location } : {}),
     ...(finding.acknowledgedReason !== undefined
