@@ -146,9 +146,8 @@ export class BisChecks extends NagPack {
   }
 }
 
-/** A rule dispatched to every resource judges the stack: its findings are about the stack, not the resource it was asked on. */
 function isStackLevel(rule: BisRule): boolean {
-  return rule.resourceTypes.includes('*');
+  return rule.findingsOn === 'stack';
 }
 
 function foundResource(resource: TemplateResource, run: ValidationRun): FoundResource {

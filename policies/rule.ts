@@ -72,6 +72,13 @@ export interface RuleMetadata {
   readonly level: Level;
   /** CloudFormation types (SAM types included) the rule is dispatched to. */
   readonly resourceTypes: readonly string[];
+  /**
+   * What a finding is about: the resource checked, or its whole stack (a stack-level rule asks one
+   * resource, its stack's anchor, and reports on the stack construct or the scanned template).
+   *
+   * @default 'resource'
+   */
+  readonly findingsOn?: 'resource' | 'stack';
 }
 
 export type RuleCheck = (resource: TemplateResource, index: AppIndex) => Verdict;

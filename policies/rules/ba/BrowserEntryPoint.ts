@@ -35,6 +35,7 @@ export default defineRule(
       '`AWS::Serverless::HttpApi`/`Api`, a function `FunctionUrlConfig` or an `Api`/`HttpApi` event.',
     level: 'error',
     resourceTypes: ['*'],
+    findingsOn: 'stack',
   },
   (resource, index) => {
     const unit = resource.stack.deploymentUnit;
