@@ -2,6 +2,7 @@ import { Stack, type CfnResource } from 'aws-cdk-lib';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { acknowledgementFindings } from './acknowledgement-check';
 import { acknowledgementId, BIS_PLUGIN_NAME, templateAcknowledgement } from './acknowledgement';
 import { policyValidationReport } from './cdk-report';
 import { packConfiguration, type BisChecksProps, type PackConfiguration } from './configuration';
@@ -12,6 +13,9 @@ import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
 import type { BisRule, Level, Verdict } from './rule';
+import { ALL_RULES } from './rules';
+
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
 
 export { BIS_PLUGIN_NAME } from './acknowledgement';
 export type { BisChecksProps } from './configuration';
@@ -103,7 +107,9 @@ export class BisChecks extends NagPack {
     scope: IConstruct,
     templateOf: (stack: Stack) => TemplateObject | undefined,
   ): BisFinding[] {
-    return this.evaluateIndex(AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf));
+    const index = AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf);
+    const findings = this.evaluateIndex(index);
+    return [...findings, ...acknowledgementFindings(scope, findings, KNOWN_RULE_IDS, index.stacks)];
   }
 
   private evaluateIndex(index: AppIndex): BisFinding[] {

@@ -1,7 +1,7 @@
 import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { acknowledgementHint } from './acknowledgement';
 import type { BisFinding } from './finding';
-import type { BisRule } from './rule';
+import type { BisRule, PackCheck } from './rule';
 import { RULES_DOC_URL } from './rules-doc';
 
 type Violation = PolicyViolation & { violatingResources: PolicyViolatingResource[] };
@@ -20,8 +20,8 @@ export function policyValidationReport(
   const violations: Violation[] = [];
   // Keyed by message within a rule: messages are often shared strings, whose hash V8 computes once.
   // The rare finding whose level differs from its message's first violation gets its own group.
-  const grouped = new Map<BisRule, Map<string, Violation[]>>();
-  const described = new Map<BisRule, RuleDescription>();
+  const grouped = new Map<BisRule | PackCheck, Map<string, Violation[]>>();
+  const described = new Map<BisRule | PackCheck, RuleDescription>();
   for (const finding of findings) {
     if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
     let byMessage = grouped.get(finding.rule);
@@ -64,7 +64,7 @@ interface RuleDescription {
 }
 
 /** A rule's fix text and metadata are the same for all its findings: built once per rule and report. */
-function describe(rule: BisRule): RuleDescription {
+function describe(rule: BisRule | PackCheck): RuleDescription {
   return {
     fix: `${rule.fix} ${acknowledgementHint(rule.id, 'construct')}`,
     ruleMetadata: {

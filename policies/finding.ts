@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { TemplateResource } from './engine/template-resource';
-import type { BisRule, Level } from './rule';
+import type { BisRule, Level, PackCheck } from './rule';
 
 /**
  * The resource a finding is about: where it is, not its properties, so that a run's findings do not
@@ -18,7 +18,8 @@ export type FoundResource = Pick<TemplateResource, 'logicalId' | 'type' | 'path'
 
 /** One rule's verdict on one resource, with everything a report needs. */
 export interface BisFinding {
-  readonly rule: BisRule;
+  /** The rule, or the pack's own check (acknowledgements). */
+  readonly rule: BisRule | PackCheck;
   readonly level: Level;
   readonly message: string;
   readonly resource: FoundResource;

@@ -81,6 +81,11 @@ export interface RuleMetadata {
   readonly findingsOn?: 'resource' | 'stack';
 }
 
+/** A check of the pack itself (BIS-ACK): reported like a rule's findings, but enforcing no diktat. */
+export interface PackCheck extends Omit<BisRule, 'family' | 'check'> {
+  readonly family: 'pack';
+}
+
 export type RuleCheck = (resource: TemplateResource, index: AppIndex) => Verdict;
 
 export interface BisRule extends RuleMetadata {

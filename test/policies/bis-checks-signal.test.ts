@@ -44,3 +44,71 @@ describe('stack-level findings read as the stack', () => {
     expect(finding.acknowledgedReason).toBe('a worker deployed beside the web stack');
   });
 });
+
+describe('acknowledgements that cannot go silently wrong', () => {
+  /** An application stack whose one finding is BIS-BA1 on the stack. */
+  function webApp() {
+    const app = testApp();
+    const web = new Stack(app, 'Web');
+    new sqs.Queue(web, 'Jobs');
+    return { app, web };
+  }
+  const ackWarnings = (findings: ReturnType<typeof evaluateApp>) =>
+    findings
+      .filter((finding) => finding.rule.id === 'BIS-ACK')
+      .map((finding) => [finding.level, finding.message]);
+
+  test("an ID without 'BIS::' is a warning that shows the ID to write, and the finding stays open", () => {
+    const { app, web } = webApp();
+    Validations.of(web).acknowledge({ id: 'BIS-BA1', reason: 'worker stack' });
+    const findings = evaluateApp(app, { disable: only('BIS-BA1') });
+    expect(findings.find((finding) => finding.rule.id === 'BIS-BA1')?.acknowledgedReason).toBeUndefined();
+    expect(ackWarnings(findings)).toEqual([
+      [
+        'warning',
+        expect.stringMatching(
+          /^Acknowledgement id 'BIS-BA1' is read by CDK as 'Annotation::BIS-BA1'.*write id: 'BIS::BIS-BA1'\. \(acknowledged on Web at test\/policies\/bis-checks-signal\.test\.ts:\d+:\d+\)$/,
+        ),
+      ],
+    ]);
+  });
+
+  test('an unknown rule ID is a warning that points at the rule list', () => {
+    const { app, web } = webApp();
+    Validations.of(web).acknowledge({ id: 'BIS::BIS-PO9', reason: 'not ported yet' });
+    expect(ackWarnings(evaluateApp(app, { disable: only('BIS-BA1') }))).toEqual([
+      ['warning', expect.stringContaining("Acknowledgement id 'BIS::BIS-PO9' names no BIS rule")],
+    ]);
+  });
+
+  test('an empty reason is a warning that asks for one', () => {
+    const { app, web } = webApp();
+    Validations.of(web).acknowledge({ id: 'BIS::BIS-BA1', reason: ' ' });
+    expect(ackWarnings(evaluateApp(app, { disable: only('BIS-BA1') }))).toEqual([
+      ['warning', expect.stringContaining('Acknowledgement of BIS-BA1 has an empty reason')],
+    ]);
+  });
+
+  test('an acknowledgement that matches no finding is reported as unused, with where it was written', () => {
+    const { app, web } = webApp();
+    const queue = web.node.findChild('Jobs');
+    Validations.of(queue).acknowledge({ id: 'BIS::BIS-BA1', reason: 'on the wrong construct' });
+    expect(ackWarnings(evaluateApp(app, { disable: only('BIS-BA1') }))).toEqual([
+      [
+        'warning',
+        expect.stringMatching(
+          /^Acknowledgement of BIS-BA1 matches no finding on Web\/Jobs or below.*\(acknowledged on Web\/Jobs at test\/policies\/bis-checks-signal\.test\.ts:\d+:\d+\)$/,
+        ),
+      ],
+    ]);
+  });
+
+  test("a used acknowledgement with a reason, and other plugins' IDs, raise nothing", () => {
+    const { app, web } = webApp();
+    Validations.of(web).acknowledge(
+      { id: 'BIS::BIS-BA1', reason: 'worker stack' },
+      { id: 'AwsSolutions-SQS3', reason: 'not a BIS rule' },
+    );
+    expect(ackWarnings(evaluateApp(app, { disable: only('BIS-BA1') }))).toEqual([]);
+  });
+});
