@@ -103,6 +103,9 @@ function errorSections(errors: readonly ReportFinding[], rules: readonly ReportR
     lines.push('');
     if (rule?.fix !== undefined) lines.push(`**Fix:** ${inline(rule.fix)}`, '');
     if (rule?.helpUri !== undefined) lines.push(`[${first.ruleId} documentation](${rule.helpUri})`, '');
+    else if (rule?.documentation !== undefined) {
+      lines.push(`Documentation: ${code(rule.documentation)} in the cdk-bis package.`, '');
+    }
   }
   return lines;
 }

@@ -19,8 +19,10 @@ export interface ReportRule {
   readonly description?: string;
   /** How to fix a finding. */
   readonly fix?: string;
-  /** A link to the rule's documentation (BIS rules: docs/RULES.md#bis-sf1). */
+  /** A link to the rule's documentation, when it is published somewhere (`helpBaseUri`). */
   readonly helpUri?: string;
+  /** Where the rule is documented inside the cdk-bis package (BIS rules: `docs/RULES.md#bis-sf1`). */
+  readonly documentation?: string;
 }
 
 /** A place in a file: 1-based line and column. */

@@ -12,7 +12,7 @@ import {
 import { templateStacks, type IndexedTemplate } from '../engine/app-index';
 import { isObject } from '../engine/template-values';
 import { ALL_RULES } from '../rules';
-import { defaultHelpBaseUri, type FindingsReport, type ReportFinding, type ReportRule } from '../report';
+import { type FindingsReport, type ReportFinding, type ReportRule } from '../report';
 import { declaredRole } from './declared-role';
 import { discoverTemplates } from './discovery';
 import { ScanInputError } from './scan-input-error';
@@ -92,7 +92,7 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
         title: rule.title,
         description: rule.rationale,
         fix: `${rule.fix} ${acknowledgementHint(rule.id, 'template')}`,
-        helpUri: `${defaultHelpBaseUri()}/${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
+        documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
       })),
       findings,
     },
