@@ -12,7 +12,7 @@ import type { StackInfo, TemplateResource } from './engine/template-resource';
 import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
-import type { BisRule, Level, Verdict } from './rule';
+import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
 
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
@@ -70,6 +70,8 @@ export class BisChecks extends NagPack {
     }
     // CDK calls plugins right after writing the templates, so they are fresh.
     const findings = this.findings(app, synthesizedTemplates({ fresh: true }));
+    // CDK calls a plugin once per synth with every stack, Stage stacks included: one line for the whole app.
+    process.stderr.write(`${synthSummary(findings)}\n`);
     return policyValidationReport(findings, { includeAcknowledged: true, pluginVersion: this.version });
   }
 
@@ -186,6 +188,19 @@ function stackResource(resource: TemplateResource, run: ValidationRun): FoundRes
     run.stacks.set(resource.stack, found);
   }
   return found;
+}
+
+/** The line synth ends BisChecks' run with: open findings by level, and how to get the reports. */
+export function synthSummary(findings: readonly BisFinding[]): string {
+  const open = findings.filter((finding) => finding.acknowledgedReason === undefined);
+  const counts = LEVELS.map((level) => {
+    const n = open.filter((finding) => finding.level === level).length;
+    return `${n} ${level}${n === 1 ? '' : 's'}`;
+  });
+  return (
+    `${BIS_PLUGIN_NAME}: ${counts.join(', ')} (${findings.length - open.length} acknowledged). ` +
+    'Reports: npx cdk-bis report --format markdown (or sarif, junit, text) reads cdk.out/validation-report.json.'
+  );
 }
 
 /** The state of one validation run: the index, the findings so far, and what was read once. */

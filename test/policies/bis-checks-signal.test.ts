@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BisChecks } from '../../policies/bis-checks';
 import { ALL_RULES } from '../../policies/rules';
@@ -110,5 +110,36 @@ describe('acknowledgements that cannot go silently wrong', () => {
       { id: 'AwsSolutions-SQS3', reason: 'not a BIS rule' },
     );
     expect(ackWarnings(evaluateApp(app, { disable: only('BIS-BA1') }))).toEqual([]);
+  });
+});
+
+describe('synth ends with one summary line', () => {
+  test('one line for an app with several stacks and a Stage: counts by level and how to get the reports', () => {
+    const app = testApp();
+    Validations.of(app).addPlugins(new BisChecks(app, { disable: only('BIS-BA1', 'BIS-AV4') }));
+    const web = new Stack(app, 'Web');
+    new sqs.Queue(web, 'Jobs');
+    const worker = new Stack(app, 'Worker');
+    new sqs.Queue(worker, 'Jobs');
+    Validations.of(worker).acknowledge({ id: 'BIS::BIS-BA1', reason: 'a worker beside the web stack' });
+    const stage = new Stage(app, 'Prod');
+    new sqs.Queue(new Stack(stage, 'Batch'), 'Jobs');
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(() => app.synth()).toThrow(/BIS-BA1/);
+    } finally {
+      spy.mockRestore();
+    }
+    const summaries = written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('BIS: '));
+    expect(summaries).toEqual([
+      'BIS: 2 errors, 3 warnings, 0 infos (1 acknowledged). Reports: npx cdk-bis report --format markdown (or sarif, junit, text) reads cdk.out/validation-report.json.',
+    ]);
   });
 });
