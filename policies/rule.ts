@@ -67,8 +67,14 @@ export interface RuleMetadata {
   readonly title: string;
   /** Why breaking the rule matters. */
   readonly rationale: string;
-  /** How to fix a finding, concretely. */
+  /** How to fix a finding, concretely, for every type the rule handles (docs/RULES.md prints it). */
   readonly fix: string;
+  /**
+   * The fix for one resource type, when `fix` covers several: a finding prints only its own type's.
+   *
+   * @default - every finding prints `fix`
+   */
+  readonly fixes?: Readonly<Record<string, string>>;
   readonly level: Level;
   /** CloudFormation types (SAM types included) the rule is dispatched to. */
   readonly resourceTypes: readonly string[];
