@@ -55,10 +55,19 @@ export interface ReportFinding {
   readonly monthlyCostUsd?: number;
 }
 
+/** An input that could not be read or parsed, and so was not checked (scan). */
+export interface UncheckedInput {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
 export interface FindingsReport {
   readonly tool: { readonly name: string; readonly version: string };
   readonly rules: readonly ReportRule[];
   readonly findings: readonly ReportFinding[];
+  /** Inputs that were not checked: a report must say so, not only stderr. @default - none */
+  readonly unchecked?: readonly UncheckedInput[];
 }
 
 /** Exit status of `cdk-bis`: 0 no error findings, 1 error findings, 2 usage, input or parse error. */

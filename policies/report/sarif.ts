@@ -44,6 +44,7 @@ export function renderSarif(report: FindingsReport, options: SarifOptions = {}):
             rules: rules.map((rule) => sarifRule(rule, report.findings)),
           },
         },
+        ...invocations(report),
         results: report.findings.map((finding) =>
           sarifResult(finding, ruleIndex.get(ruleKey({ id: finding.ruleId, plugin: finding.plugin })) ?? 0),
         ),
@@ -51,6 +52,24 @@ export function renderSarif(report: FindingsReport, options: SarifOptions = {}):
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Inputs that could not be read, as tool-execution notifications: code scanning shows them. */
+function invocations(report: FindingsReport) {
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length === 0) return {};
+  return {
+    invocations: [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: unchecked.map((input) => ({
+          level: 'error',
+          message: { text: input.message },
+          locations: [{ physicalLocation: physicalLocation({ file: input.file, line: input.line ?? 1 }) }],
+        })),
+      },
+    ],
+  };
 }
 
 function ruleKey(rule: { readonly id: string; readonly plugin: string }): string {

@@ -82,6 +82,7 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
   const findings = checks.evaluateTemplates(templates).map((finding) => reportFinding(finding, lines));
   const stacks = templateStacks(templates);
   const enabled = new Set(checks.ruleIds);
+  const sorted = sortErrors(errors);
   return {
     report: {
       tool: { name: 'cdk-bis', version: PACKAGE_VERSION },
@@ -95,8 +96,13 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
         documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
       })),
       findings,
+      unchecked: sorted.map((error) => ({
+        file: error.file,
+        ...(error.line !== undefined ? { line: error.line } : {}),
+        message: error.message,
+      })),
     },
-    errors: sortErrors(errors),
+    errors: sorted,
     templates: templates.map((template, position) => ({
       file: template.path,
       role: stacks[position].role,
