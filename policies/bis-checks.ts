@@ -1,18 +1,22 @@
-import type { CfnResource, Stack } from 'aws-cdk-lib';
+import { Stack, type CfnResource } from 'aws-cdk-lib';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { acknowledgementFindings } from './acknowledgement-check';
 import { acknowledgementId, BIS_PLUGIN_NAME, templateAcknowledgement } from './acknowledgement';
 import { policyValidationReport } from './cdk-report';
 import { packConfiguration, type BisChecksProps, type PackConfiguration } from './configuration';
 import { AppIndex, indexTemplates, type IndexedTemplate } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
-import type { TemplateResource } from './engine/template-resource';
+import type { StackInfo, TemplateResource } from './engine/template-resource';
 import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
-import type { BisRule, Level, Verdict } from './rule';
+import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
+import { ALL_RULES } from './rules';
 import { stageNotice } from './stage-notice';
+
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
 
 export { BIS_PLUGIN_NAME } from './acknowledgement';
 export type { BisChecksProps } from './configuration';
@@ -67,6 +71,8 @@ export class BisChecks extends NagPack {
     }
     // CDK calls plugins right after writing the templates, so they are fresh.
     const findings = this.findings(app, synthesizedTemplates({ fresh: true }));
+    // CDK calls a plugin once per synth with every stack, Stage stacks included: one line for the whole app.
+    process.stderr.write(`${synthSummary(findings)}\n`);
     const notice = stageNotice(app, findings);
     if (notice !== undefined) process.stderr.write(notice);
     return policyValidationReport(findings, { includeAcknowledged: true, pluginVersion: this.version });
@@ -106,11 +112,13 @@ export class BisChecks extends NagPack {
     scope: IConstruct,
     templateOf: (stack: Stack) => TemplateObject | undefined,
   ): BisFinding[] {
-    return this.evaluateIndex(AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf));
+    const index = AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf);
+    const findings = this.evaluateIndex(index);
+    return [...findings, ...acknowledgementFindings(scope, findings, KNOWN_RULE_IDS, index.stacks)];
   }
 
   private evaluateIndex(index: AppIndex): BisFinding[] {
-    const run: ValidationRun = { index, findings: [], found: new Map() };
+    const run: ValidationRun = { index, findings: [], found: new Map(), stacks: new Map() };
     // Unit by unit, releasing each once checked: relational rules look within a deployment unit
     // only, and the parsed templates of a large app then never all live at once.
     for (const unit of index.deploymentUnits) {
@@ -135,23 +143,67 @@ export class BisChecks extends NagPack {
     const verdict = checkSafely(rule, resource, run.index);
     if (verdict.kind !== 'non-compliant') return;
     const level = this.levels[rule.id] ?? verdict.level ?? rule.level;
-    let found = run.found.get(resource);
-    if (!found) {
-      const { logicalId, type, path, stack, construct, metadata } = resource;
-      found = { logicalId, type, path, stack, construct, metadata };
-      run.found.set(resource, found);
-    }
+    const found = isStackLevel(rule) ? stackResource(resource, run) : foundResource(resource, run);
     run.findings.push({
       rule,
       level: level === 'warning' && this.failOn === 'warning' ? 'error' : level,
       message: verdict.message,
       resource: found,
       monthlyCostUsd: verdict.monthlyCostUsd,
-      acknowledgedReason: resource.construct
-        ? run.index.acknowledgement(resource.construct, acknowledgementId(rule.id))
+      acknowledgedReason: found.construct
+        ? run.index.acknowledgement(found.construct, acknowledgementId(rule.id))
         : templateAcknowledgement(resource, rule.id),
     });
   }
+}
+
+function isStackLevel(rule: BisRule): boolean {
+  return rule.findingsOn === 'stack';
+}
+
+function foundResource(resource: TemplateResource, run: ValidationRun): FoundResource {
+  let found = run.found.get(resource);
+  if (!found) {
+    const { logicalId, type, path, stack, construct, metadata } = resource;
+    found = { logicalId, type, path, stack, construct, metadata };
+    run.found.set(resource, found);
+  }
+  return found;
+}
+
+/**
+ * The stack a stack-level finding reads as: the stack construct (its creation line is the source
+ * line), or for a scanned template the template file itself.
+ */
+function stackResource(resource: TemplateResource, run: ValidationRun): FoundResource {
+  let found = run.stacks.get(resource.stack);
+  if (!found) {
+    const stack = resource.construct ? Stack.of(resource.construct) : undefined;
+    found = {
+      logicalId: resource.stack.stackName,
+      type: 'AWS::CloudFormation::Stack',
+      path: resource.stack.path,
+      stack: resource.stack,
+      ...(stack ? { construct: stack } : {}),
+      metadata: {},
+      stackLevel: true,
+    };
+    run.stacks.set(resource.stack, found);
+  }
+  return found;
+}
+
+/** The line synth ends BisChecks' run with: open findings by level, and how to get the reports. */
+export function synthSummary(findings: readonly BisFinding[]): string {
+  const open = findings.filter((finding) => finding.acknowledgedReason === undefined);
+  const counts = LEVELS.map((level) => {
+    const n = open.filter((finding) => finding.level === level).length;
+    return `${n} ${level}${n === 1 ? '' : 's'}`;
+  });
+  return (
+    `${BIS_PLUGIN_NAME}: ${counts.join(', ')} (${findings.length - open.length} acknowledged). ` +
+    'Reports: npx cdk-bis report --format markdown (or sarif, junit, text) reads cdk.out/validation-report.json.'
+  );
 }
 
 /** The state of one validation run: the index, the findings so far, and what was read once. */
@@ -160,6 +212,8 @@ interface ValidationRun {
   readonly findings: BisFinding[];
   /** The light copy findings keep of each resource of the current unit. */
   readonly found: Map<TemplateResource, FoundResource>;
+  /** The one record each stack's stack-level findings share. */
+  readonly stacks: Map<StackInfo, FoundResource>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { acknowledgementHint } from './acknowledgement';
 import type { BisFinding } from './finding';
-import type { BisRule } from './rule';
+import type { BisRule, PackCheck } from './rule';
 import { RULES_DOC_URL } from './rules-doc';
 
 type Violation = PolicyViolation & { violatingResources: PolicyViolatingResource[] };
@@ -20,22 +20,25 @@ export function policyValidationReport(
   const violations: Violation[] = [];
   // Keyed by message within a rule: messages are often shared strings, whose hash V8 computes once.
   // The rare finding whose level differs from its message's first violation gets its own group.
-  const grouped = new Map<BisRule, Map<string, Violation[]>>();
-  const described = new Map<BisRule, RuleDescription>();
+  const grouped = new Map<BisRule | PackCheck, Map<string, Violation[]>>();
+  const described = new Map<BisRule | PackCheck, RuleDescription>();
   for (const finding of findings) {
     if (finding.acknowledgedReason !== undefined && !options.includeAcknowledged) continue;
     let byMessage = grouped.get(finding.rule);
     if (!byMessage) grouped.set(finding.rule, (byMessage = new Map()));
     let sameMessage = byMessage.get(finding.message);
     if (!sameMessage) byMessage.set(finding.message, (sameMessage = []));
-    let violation = sameMessage.find((candidate) => candidate.severity === finding.level);
+    let description = described.get(finding.rule);
+    if (!description) described.set(finding.rule, (description = describe(finding.rule)));
+    const fix = description.fixOf(finding.resource.type);
+    let violation = sameMessage.find(
+      (candidate) => candidate.severity === finding.level && candidate.fix === fix,
+    );
     if (!violation) {
-      let description = described.get(finding.rule);
-      if (!description) described.set(finding.rule, (description = describe(finding.rule)));
       violation = {
         ruleName: finding.rule.id,
         description: `[${finding.rule.id}] ${finding.message}`,
-        fix: description.fix,
+        fix,
         severity: finding.level,
         // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
         ruleMetadata:
@@ -59,14 +62,18 @@ export function policyValidationReport(
 }
 
 interface RuleDescription {
-  readonly fix: string;
+  /** The fix a finding on this resource type prints: its own type's when the rule gives one. */
+  readonly fixOf: (resourceType: string) => string;
   readonly ruleMetadata: Record<string, string>;
 }
 
 /** A rule's fix text and metadata are the same for all its findings: built once per rule and report. */
-function describe(rule: BisRule): RuleDescription {
+function describe(rule: BisRule | PackCheck): RuleDescription {
+  const hint = acknowledgementHint(rule.id, 'construct');
+  const general = `${rule.fix} ${hint}`;
+  const byType = new Map(Object.entries(rule.fixes ?? {}).map(([type, fix]) => [type, `${fix} ${hint}`]));
   return {
-    fix: `${rule.fix} ${acknowledgementHint(rule.id, 'construct')}`,
+    fixOf: (resourceType) => byType.get(resourceType) ?? general,
     ruleMetadata: {
       title: rule.title,
       family: rule.family,

@@ -1,18 +1,25 @@
+import type { IConstruct } from 'constructs';
 import type { TemplateResource } from './engine/template-resource';
-import type { BisRule, Level } from './rule';
+import type { BisRule, Level, PackCheck } from './rule';
 
 /**
  * The resource a finding is about: where it is, not its properties, so that a run's findings do not
  * keep every parsed template alive.
  */
-export type FoundResource = Pick<
-  TemplateResource,
-  'logicalId' | 'type' | 'path' | 'stack' | 'construct' | 'metadata'
->;
+export type FoundResource = Pick<TemplateResource, 'logicalId' | 'type' | 'path' | 'stack' | 'metadata'> & {
+  /** The L1 construct, or for a stack-level finding the stack construct (acknowledgements live on it). */
+  readonly construct?: IConstruct;
+  /**
+   * Set when the finding is about a whole stack (no entry point, a forbidden dependency): `path` is
+   * then the stack's construct path (CDK) or the template file (scan), not one of its resources.
+   */
+  readonly stackLevel?: true;
+};
 
 /** One rule's verdict on one resource, with everything a report needs. */
 export interface BisFinding {
-  readonly rule: BisRule;
+  /** The rule, or the pack's own check (acknowledgements). */
+  readonly rule: BisRule | PackCheck;
   readonly level: Level;
   readonly message: string;
   readonly resource: FoundResource;

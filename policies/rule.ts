@@ -67,11 +67,29 @@ export interface RuleMetadata {
   readonly title: string;
   /** Why breaking the rule matters. */
   readonly rationale: string;
-  /** How to fix a finding, concretely. */
+  /** How to fix a finding, concretely, for every type the rule handles (docs/RULES.md prints it). */
   readonly fix: string;
+  /**
+   * The fix for one resource type, when `fix` covers several: a finding prints only its own type's.
+   *
+   * @default - every finding prints `fix`
+   */
+  readonly fixes?: Readonly<Record<string, string>>;
   readonly level: Level;
   /** CloudFormation types (SAM types included) the rule is dispatched to. */
   readonly resourceTypes: readonly string[];
+  /**
+   * What a finding is about: the resource checked, or its whole stack (a stack-level rule asks one
+   * resource, its stack's anchor, and reports on the stack construct or the scanned template).
+   *
+   * @default 'resource'
+   */
+  readonly findingsOn?: 'resource' | 'stack';
+}
+
+/** A check of the pack itself (BIS-ACK): reported like a rule's findings, but enforcing no diktat. */
+export interface PackCheck extends Omit<BisRule, 'family' | 'check'> {
+  readonly family: 'pack';
 }
 
 export type RuleCheck = (resource: TemplateResource, index: AppIndex) => Verdict;

@@ -16,7 +16,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface RenderOptions {
   /** ANSI colours in the text format (the CLI passes `process.stdout.isTTY`). @default false */
   readonly color?: boolean;
-  /** The tool's home page in SARIF `tool.driver.informationUri`. @default the npm package page */
+  /** The tool's home page in SARIF `tool.driver.informationUri`. @default - none (cdk-bis is not published) */
   readonly informationUri?: string;
   /** JUnit: warnings as passing cases that print them, or as failures. @default 'pass' */
   readonly junitWarnings?: JunitWarnings;
@@ -58,6 +58,7 @@ const KEY_ORDER = [
   'description',
   'fix',
   'helpUri',
+  'documentation',
   'stack',
   'logicalId',
   'resourceType',

@@ -8,7 +8,6 @@ export {
   type ReportRule,
 } from './model';
 export {
-  defaultHelpBaseUri,
   readValidationReport,
   VALIDATION_REPORT_FILE,
   type ReadValidationReportOptions,

@@ -110,7 +110,11 @@ function testCase(
           `Template: ${formatLocation(first.template)}${first.logicalId !== undefined ? ` (${first.logicalId}${first.resourceType ? `, ${first.resourceType}` : ''})` : ''}`,
         ]
       : []),
-    ...(rule?.helpUri !== undefined ? [`Help: ${rule.helpUri}`] : []),
+    ...(rule?.helpUri !== undefined
+      ? [`Help: ${rule.helpUri}`]
+      : rule?.documentation !== undefined
+        ? [`Help: ${rule.documentation} in the cdk-bis package`]
+        : []),
   ].join('\n');
   if (!failing)
     return [head, `      <system-out>${xmlText(body)}</system-out>`, '    </testcase>'].join('\n');

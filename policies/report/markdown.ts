@@ -11,8 +11,12 @@ import { familyOf, formatLocation, primaryLocation } from './locations';
 /** Render a report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: FindingsReport): string {
   const lines = [`# ${report.tool.name} report`, ''];
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length > 0) {
+    lines.push('## Not checked', '', ...unchecked.map((input) => `- ${inline(input.message)}`), '');
+  }
   if (report.findings.length === 0) {
-    lines.push('No findings.', '');
+    lines.push(unchecked.length > 0 ? 'No findings in the inputs that could be read.' : 'No findings.', '');
     return lines.join('\n');
   }
   const open = report.findings.filter((finding) => !finding.acknowledgement);
@@ -103,6 +107,9 @@ function errorSections(errors: readonly ReportFinding[], rules: readonly ReportR
     lines.push('');
     if (rule?.fix !== undefined) lines.push(`**Fix:** ${inline(rule.fix)}`, '');
     if (rule?.helpUri !== undefined) lines.push(`[${first.ruleId} documentation](${rule.helpUri})`, '');
+    else if (rule?.documentation !== undefined) {
+      lines.push(`Documentation: ${code(rule.documentation)} in the cdk-bis package.`, '');
+    }
   }
   return lines;
 }

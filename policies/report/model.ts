@@ -19,8 +19,10 @@ export interface ReportRule {
   readonly description?: string;
   /** How to fix a finding. */
   readonly fix?: string;
-  /** A link to the rule's documentation (BIS rules: docs/RULES.md#bis-sf1). */
+  /** A link to the rule's documentation, when it is published somewhere (`helpBaseUri`). */
   readonly helpUri?: string;
+  /** Where the rule is documented inside the cdk-bis package (BIS rules: `docs/RULES.md#bis-sf1`). */
+  readonly documentation?: string;
 }
 
 /** A place in a file: 1-based line and column. */
@@ -53,10 +55,19 @@ export interface ReportFinding {
   readonly monthlyCostUsd?: number;
 }
 
+/** An input that could not be read or parsed, and so was not checked (scan). */
+export interface UncheckedInput {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
 export interface FindingsReport {
   readonly tool: { readonly name: string; readonly version: string };
   readonly rules: readonly ReportRule[];
   readonly findings: readonly ReportFinding[];
+  /** Inputs that were not checked: a report must say so, not only stderr. @default - none */
+  readonly unchecked?: readonly UncheckedInput[];
 }
 
 /** Exit status of `cdk-bis`: 0 no error findings, 1 error findings, 2 usage, input or parse error. */

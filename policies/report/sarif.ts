@@ -11,14 +11,11 @@ import { familyOf } from './locations';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-/** cdk-bis's home page, named as the tool's `informationUri`. */
-export const CDK_BIS_INFORMATION_URI = 'https://www.npmjs.com/package/cdk-bis';
-
 export interface SarifOptions {
   /**
    * The tool's home page in `tool.driver.informationUri`.
    *
-   * @default CDK_BIS_INFORMATION_URI
+   * @default - none: cdk-bis is not published, and a link to a page that does not exist misleads
    */
   readonly informationUri?: string;
 }
@@ -43,10 +40,11 @@ export function renderSarif(report: FindingsReport, options: SarifOptions = {}):
           driver: {
             name: report.tool.name,
             version: report.tool.version,
-            informationUri: options.informationUri ?? CDK_BIS_INFORMATION_URI,
+            ...(options.informationUri !== undefined ? { informationUri: options.informationUri } : {}),
             rules: rules.map((rule) => sarifRule(rule, report.findings)),
           },
         },
+        ...invocations(report),
         results: report.findings.map((finding) =>
           sarifResult(finding, ruleIndex.get(ruleKey({ id: finding.ruleId, plugin: finding.plugin })) ?? 0),
         ),
@@ -54,6 +52,24 @@ export function renderSarif(report: FindingsReport, options: SarifOptions = {}):
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Inputs that could not be read, as tool-execution notifications: code scanning shows them. */
+function invocations(report: FindingsReport) {
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length === 0) return {};
+  return {
+    invocations: [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: unchecked.map((input) => ({
+          level: 'error',
+          message: { text: input.message },
+          locations: [{ physicalLocation: physicalLocation({ file: input.file, line: input.line ?? 1 }) }],
+        })),
+      },
+    ],
+  };
 }
 
 function ruleKey(rule: { readonly id: string; readonly plugin: string }): string {
@@ -81,20 +97,49 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
   );
   const level = LEVELS.find((candidate) => levels.has(candidate)) ?? 'warning';
   const family = familyOf(rule);
-  const fix = rule.fix ?? rule.description ?? rule.title;
+  const help = ruleHelp(rule);
   return {
     id: rule.id,
     name: rule.name ?? rule.id,
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description ?? rule.title },
-    help: {
-      text: fix,
-      markdown: rule.helpUri !== undefined ? `${fix}\n\n[Documentation](${rule.helpUri})` : fix,
-    },
+    help,
     ...(rule.helpUri !== undefined ? { helpUri: rule.helpUri } : {}),
     defaultConfiguration: { level: SARIF_LEVELS[level] },
     properties: { tags: family === rule.plugin ? [rule.plugin] : [rule.plugin, family] },
   };
+}
+
+/**
+ * The rule's documentation, carried in the log so that a reviewer needs no link: why it matters, how
+ * to fix a finding, and where the full text is (a link, or the page shipped in the package).
+ */
+function ruleHelp(rule: ReportRule): { text: string; markdown: string } {
+  const why =
+    rule.description !== undefined && rule.description !== rule.title ? rule.description : undefined;
+  const fix = rule.fix ?? (why === undefined ? rule.title : undefined);
+  const where =
+    rule.helpUri !== undefined
+      ? { text: `Documentation: ${rule.helpUri}`, markdown: `[Documentation](${rule.helpUri})` }
+      : rule.documentation !== undefined
+        ? {
+            text: `Documentation: ${rule.documentation} in the cdk-bis package.`,
+            markdown: `Documentation: \`${rule.documentation}\` in the cdk-bis package.`,
+          }
+        : undefined;
+  const text = [
+    rule.title,
+    ...(why !== undefined ? [`Why: ${why}`] : []),
+    ...(fix !== undefined ? [`Fix: ${fix}`] : []),
+    ...(where ? [where.text] : []),
+  ];
+  const markdown = [
+    `**${rule.title}**`,
+    ...(why !== undefined ? [`**Why:** ${why}`] : []),
+    ...(fix !== undefined ? [`**Fix:** ${fix}`] : []),
+    ...(where ? [where.markdown] : []),
+  ];
+  return { text: text.join('\n\n'), markdown: markdown.join('\n\n') };
 }
 
 function sarifResult(finding: ReportFinding, ruleIndex: number) {

@@ -67,7 +67,12 @@ export function renderText(report: FindingsReport, options: TextOptions = {}): s
     }
     lines.push('');
   }
-  if (report.findings.length === 0) lines.push('No findings.');
+  const unchecked = report.unchecked ?? [];
+  for (const input of unchecked) lines.push(`not checked  ${input.message}`);
+  if (unchecked.length > 0) lines.push('');
+  if (report.findings.length === 0) {
+    lines.push(unchecked.length > 0 ? 'No findings in the inputs that could be read.' : 'No findings.');
+  }
   lines.push(paint(ANSI.bold, summaryLine(report.findings)));
   return `${lines.join('\n')}\n`;
 }

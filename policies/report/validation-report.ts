@@ -22,9 +22,10 @@ export interface ReadValidationReportOptions {
   /** Source and template paths are made relative to it (the repository root, or `--root`). */
   readonly root: string;
   /**
-   * Where BIS rules' docs/RULES.md is published; findings link to `<helpBaseUri>/docs/RULES.md#bis-sf1`.
+   * Where BIS rules' docs/RULES.md is published; rules then link to `<helpBaseUri>/docs/RULES.md#bis-sf1`.
    *
-   * @default `https://unpkg.com/cdk-bis@<this package's version>`
+   * @default - no link: the package is not published, so the rule's documentation travels in the
+   * report instead (SARIF `help`, and `docs/RULES.md#bis-sf1` named as shipped in the package)
    */
   readonly helpBaseUri?: string;
   /**
@@ -36,11 +37,6 @@ export interface ReadValidationReportOptions {
 }
 
 export const VALIDATION_REPORT_FILE = 'validation-report.json';
-
-/** Where this version's docs/RULES.md is published, for rule links. */
-export function defaultHelpBaseUri(version: string = PACKAGE_VERSION): string {
-  return `https://unpkg.com/cdk-bis@${version}`;
-}
 
 /**
  * Read `<cdkOutDir>/validation-report.json` and convert the findings of every plugin in it.
@@ -57,7 +53,7 @@ export function readValidationReport(
   const reportFile = join(cdkOutDir, VALIDATION_REPORT_FILE);
   const json = parseReport(cdkOutDir, reportFile);
   const root = resolve(options.root);
-  const helpBaseUri = (options.helpBaseUri ?? defaultHelpBaseUri()).replace(/\/+$/, '');
+  const helpBaseUri = options.helpBaseUri?.replace(/\/+$/, '');
   const assembly = new CloudAssemblyLocations(resolve(cdkOutDir), root);
   const reportLocation: FileLocation = { file: relativeToRoot(root, resolve(reportFile)), line: 1 };
 
@@ -121,17 +117,20 @@ function ruleKey(rule: { readonly plugin: string; readonly id: string }): string
   return `${rule.plugin}\u0000${rule.id}`;
 }
 
-function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: string): ReportRule {
+function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: string | undefined): ReportRule {
   const metadata = violation.ruleMetadata ?? {};
   const description = withoutRulePrefix(violation.ruleName, violation.description ?? '');
   const title = metadata.title ?? (firstSentence(description) || violation.ruleName);
   const bisRule = plugin === BIS_PLUGIN_NAME ? BIS_RULES.get(violation.ruleName) : undefined;
   const documentation = metadata.documentation;
+  const isLink = documentation !== undefined && /^https?:\/\//.test(documentation);
+  const inPackage =
+    plugin === BIS_PLUGIN_NAME && !isLink
+      ? (documentation ?? `${RULES_DOC_URL}#${violation.ruleName.toLowerCase()}`)
+      : undefined;
   let helpUri: string | undefined;
-  if (documentation !== undefined && /^https?:\/\//.test(documentation)) helpUri = documentation;
-  else if (plugin === BIS_PLUGIN_NAME) {
-    helpUri = `${helpBaseUri}/${documentation ?? `${RULES_DOC_URL}#${violation.ruleName.toLowerCase()}`}`;
-  }
+  if (isLink) helpUri = documentation;
+  else if (inPackage !== undefined && helpBaseUri !== undefined) helpUri = `${helpBaseUri}/${inPackage}`;
   // A BIS rule's explanation is its rationale; other plugins describe the rule in the violation itself.
   const longer =
     bisRule?.rationale ?? (description !== title && description !== '' ? description : undefined);
@@ -143,6 +142,7 @@ function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: str
     ...(longer !== undefined ? { description: longer } : {}),
     ...(violation.suggestedFix ? { fix: violation.suggestedFix } : {}),
     ...(helpUri !== undefined ? { helpUri } : {}),
+    ...(inPackage !== undefined ? { documentation: inPackage } : {}),
   };
 }
 

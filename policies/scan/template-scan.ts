@@ -12,7 +12,7 @@ import {
 import { templateStacks, type IndexedTemplate } from '../engine/app-index';
 import { isObject } from '../engine/template-values';
 import { ALL_RULES } from '../rules';
-import { defaultHelpBaseUri, type FindingsReport, type ReportFinding, type ReportRule } from '../report';
+import { type FindingsReport, type ReportFinding, type ReportRule } from '../report';
 import { declaredRole } from './declared-role';
 import { discoverTemplates } from './discovery';
 import { ScanInputError } from './scan-input-error';
@@ -82,6 +82,7 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
   const findings = checks.evaluateTemplates(templates).map((finding) => reportFinding(finding, lines));
   const stacks = templateStacks(templates);
   const enabled = new Set(checks.ruleIds);
+  const sorted = sortErrors(errors);
   return {
     report: {
       tool: { name: 'cdk-bis', version: PACKAGE_VERSION },
@@ -92,11 +93,16 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
         title: rule.title,
         description: rule.rationale,
         fix: `${rule.fix} ${acknowledgementHint(rule.id, 'template')}`,
-        helpUri: `${defaultHelpBaseUri()}/${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
+        documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
       })),
       findings,
+      unchecked: sorted.map((error) => ({
+        file: error.file,
+        ...(error.line !== undefined ? { line: error.line } : {}),
+        message: error.message,
+      })),
     },
-    errors: sortErrors(errors),
+    errors: sorted,
     templates: templates.map((template, position) => ({
       file: template.path,
       role: stacks[position].role,
@@ -169,7 +175,8 @@ function reportFinding(
 ): ReportFinding {
   const { resource } = finding;
   const file = resource.stack.path;
-  const line = lines.get(file)?.get(resource.logicalId);
+  // A stack-level finding is about the template as a whole: its first line.
+  const line = resource.stackLevel ? 1 : lines.get(file)?.get(resource.logicalId);
   const location = line === undefined ? undefined : { file, line };
   return {
     ruleId: finding.rule.id,
@@ -177,8 +184,7 @@ function reportFinding(
     severity: finding.level,
     message: finding.message,
     stack: file,
-    logicalId: resource.logicalId,
-    resourceType: resource.type,
+    ...(resource.stackLevel ? {} : { logicalId: resource.logicalId, resourceType: resource.type }),
     resourcePath: resource.path,
     ...(location ? { source: location, template: location } : {}),
     ...(finding.acknowledgedReason !== undefined

@@ -41,6 +41,7 @@ export default defineRule(
       'A stack whose entry point lives in another Stage or app: tag both with the same `bis:application` name.',
     level: 'error',
     resourceTypes: ['*'],
+    findingsOn: 'stack',
   },
   (resource, index) => {
     const unit = resource.stack.deploymentUnit;

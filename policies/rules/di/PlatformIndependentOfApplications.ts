@@ -13,6 +13,7 @@ export default defineRule(
     fix: "Invert the dependency: the application reads the platform's contract (`DataLakeContract`, SSM contract parameters) and the platform never reads the application. Remove the cross-stack reference from the data-platform construct (the `Fn::ImportValue` of an application export) and any `lakeStack.addStackDependency(appStack)`.",
     level: 'error',
     resourceTypes: ['*'],
+    findingsOn: 'stack',
   },
   (resource, index) => {
     if (resource.stack.role !== 'data-platform') return NOT_APPLICABLE;

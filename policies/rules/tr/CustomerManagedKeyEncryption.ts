@@ -14,6 +14,44 @@ import { isClusterMember, PERSISTENT_DATA_STORE_TYPES } from '../di/data-stores'
 import { keyOwnership } from './key-ownership';
 import { allows, literalsOf, parsedJson, statementsOf } from './policy-statements';
 
+/** How to encrypt each kind of store with a customer-managed key: RULES.md lists all, a finding its own. */
+const FIXES = {
+  s3: 's3.Bucket `encryption: s3.BucketEncryption.KMS, encryptionKey` (BucketEncryption SSEAlgorithm aws:kms + KMSMasterKeyID)',
+  dynamodb:
+    'dynamodb `encryption: TableEncryption.CUSTOMER_MANAGED` / `TableEncryptionV2.customerManagedKey(key)` (SSESpecification KMSMasterKeyId)',
+  rds: 'rds/docdb/neptune `storageEncryptionKey` (StorageEncrypted + KmsKeyId)',
+  efs: 'efs `kmsKey` (KmsKeyId)',
+  opensearch:
+    'opensearch `encryptionAtRest: { enabled: true, kmsKey }` (EncryptionAtRestOptions KmsKeyId); OpenSearch Serverless an encryption SecurityPolicy with KmsARN',
+  timestream: 'Timestream `KmsKeyId`',
+  fsx: 'fsx `kmsKey` (KmsKeyId)',
+  backup: 'backup.BackupVault `encryptionKey` (EncryptionKeyArn)',
+} as const;
+
+/** The types each fix is for. */
+const FIX_TYPES: Readonly<Record<keyof typeof FIXES, readonly string[]>> = {
+  s3: ['AWS::S3::Bucket'],
+  dynamodb: ['AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable', 'AWS::DynamoDB::GlobalTable'],
+  rds: [
+    'AWS::RDS::DBInstance',
+    'AWS::RDS::DBCluster',
+    'AWS::DocDB::DBCluster',
+    'AWS::DocDB::DBInstance',
+    'AWS::DocDBElastic::Cluster',
+    'AWS::Neptune::DBCluster',
+    'AWS::Neptune::DBInstance',
+  ],
+  efs: ['AWS::EFS::FileSystem'],
+  opensearch: [
+    'AWS::OpenSearchService::Domain',
+    'AWS::Elasticsearch::Domain',
+    'AWS::OpenSearchServerless::Collection',
+  ],
+  timestream: ['AWS::Timestream::Database'],
+  fsx: ['AWS::FSx::FileSystem'],
+  backup: ['AWS::Backup::BackupVault'],
+};
+
 /** A store's encryption: by a customer-managed key, not this rule's business, or a problem to report. */
 type Judgement = 'customer-managed' | 'not-applicable' | { readonly problem: string };
 
@@ -26,9 +64,14 @@ export default defineRule(
     title: 'Data stores are encrypted with a customer-managed KMS key',
     rationale:
       "With an AWS-owned or AWS-managed key, AWS decides who may decrypt the data and the enterprise can neither revoke access, audit every use in its own key policy, nor crypto-shred a store. A customer-managed key makes the enterprise the owner of its data's confidentiality. A finding is an error in data-platform stacks (the lake's data) and a warning elsewhere.",
-    fix: 'Encrypt with a kms.Key you own: s3.Bucket `encryption: s3.BucketEncryption.KMS, encryptionKey` (BucketEncryption SSEAlgorithm aws:kms + KMSMasterKeyID); dynamodb `encryption: TableEncryption.CUSTOMER_MANAGED` / `TableEncryptionV2.customerManagedKey(key)` (SSESpecification KMSMasterKeyId); rds/docdb/neptune `storageEncryptionKey` (StorageEncrypted + KmsKeyId); efs `kmsKey` (KmsKeyId); opensearch `encryptionAtRest: { enabled: true, kmsKey }` (EncryptionAtRestOptions KmsKeyId); Timestream `KmsKeyId`.',
+    fix: `Encrypt with a kms.Key you own: ${Object.values(FIXES).join('; ')}.`,
+    fixes: Object.fromEntries(
+      (Object.keys(FIX_TYPES) as (keyof typeof FIXES)[]).flatMap((kind) =>
+        FIX_TYPES[kind].map((type) => [type, `Encrypt with a kms.Key you own: ${FIXES[kind]}.`]),
+      ),
+    ),
     level: 'error',
-    resourceTypes: PERSISTENT_DATA_STORE_TYPES,
+    resourceTypes: [...new Set([...PERSISTENT_DATA_STORE_TYPES, ...FIX_TYPES.fsx, ...FIX_TYPES.backup])],
   },
   (store, index) => {
     const judge = JUDGES[store.type];
@@ -237,6 +280,10 @@ const JUDGES: Record<string, Judge> = {
   'AWS::Elasticsearch::Domain': searchDomain,
   'AWS::OpenSearchServerless::Collection': serverlessCollection,
   'AWS::Timestream::Database': keyProperty('KmsKeyId', 'the AWS-managed key aws/timestream'),
+  // Every FSx file system is encrypted at rest; without KmsKeyId, with the AWS-managed key aws/fsx.
+  'AWS::FSx::FileSystem': keyProperty('KmsKeyId', 'the AWS-managed key aws/fsx'),
+  // Backups hold copies of the data: a vault without EncryptionKeyArn uses the AWS-managed key aws/backup.
+  'AWS::Backup::BackupVault': keyProperty('EncryptionKeyArn', 'the AWS-managed key aws/backup'),
   // A Timestream table is encrypted with its database's key; the database is judged.
   'AWS::Timestream::Table': notApplicable,
   // The Glue Data Catalog is encrypted per account and Region (AWS::Glue::DataCatalogEncryptionSettings), not per database or table.

@@ -63,7 +63,6 @@ export function goldenReport(): { report: FindingsReport; outdir: string } {
   const report = readValidationReport(outdir, {
     root: REPO_ROOT,
     toolVersion: GOLDEN_VERSION,
-    helpBaseUri: `https://unpkg.com/cdk-bis@${GOLDEN_VERSION}`,
   });
   return { report, outdir };
 }

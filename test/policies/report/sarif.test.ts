@@ -90,18 +90,29 @@ test('a result names its rule by ID and index, its level, its construct path and
   );
 });
 
-test('the driver describes each rule: descriptions, the fix as help, a docs link, a default level and tags', () => {
+test('the driver describes each rule: descriptions, its documentation as help, a default level and tags', () => {
   const rule = sarif.runs[0].tool.driver.rules.find((candidate: any) => candidate.id === 'BIS-DI1');
   expect(rule).toMatchObject({
     name: 'DataStoresOnlyInDataPlatform',
     shortDescription: { text: 'Persistent data stores live only in data-platform stacks' },
     fullDescription: { text: expect.stringContaining('lives and dies with that application') },
-    help: { text: expect.stringMatching(/^Move the store to a data-platform stack/) },
-    helpUri: 'https://unpkg.com/cdk-bis@0.0.0-golden/docs/RULES.md#bis-di1',
+    help: {
+      text: expect.stringMatching(
+        /^Persistent data stores live only in data-platform stacks\n\nWhy: .*lives and dies with that application.*\n\nFix: Move the store to a data-platform stack.*\n\nDocumentation: docs\/RULES\.md#bis-di1 in the cdk-bis package\.$/s,
+      ),
+      markdown: expect.stringContaining('**Fix:** Move the store to a data-platform stack'),
+    },
     defaultConfiguration: { level: 'error' },
     properties: { tags: ['BIS', 'DI data independence'] },
   });
   expect(sarif.runs[0].tool.driver).toMatchObject({ name: 'cdk-bis', version: '0.0.0-golden' });
+});
+
+test('no link points at a page that does not exist: without a published home, no helpUri and no informationUri', () => {
+  const driver = sarif.runs[0].tool.driver;
+  expect(driver.informationUri).toBeUndefined();
+  expect(driver.rules.filter((rule: any) => rule.helpUri !== undefined)).toEqual([]);
+  expect(JSON.stringify(sarif)).not.toMatch(/unpkg\.com|npmjs\.com/);
 });
 
 test('an acknowledged finding is a result with an accepted external suppression and its justification', () => {

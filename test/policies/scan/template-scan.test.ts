@@ -66,7 +66,7 @@ describe('a scanned template goes through the synth-time rules', () => {
       title: sf5?.title,
       description: sf5?.rationale,
       fix: `${sf5?.fix} To accept the finding instead, acknowledge it in the resource's Metadata with a reason: cdk_nag: { rules_to_suppress: [{ id: BIS-SF5, reason: '...' }] }.`,
-      helpUri: `https://unpkg.com/cdk-bis@${report.tool.version}/docs/RULES.md#bis-sf5`,
+      documentation: 'docs/RULES.md#bis-sf5',
     });
   });
 
