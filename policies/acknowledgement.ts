@@ -1,13 +1,10 @@
 import type { TemplateResource } from './engine/template-resource';
 import { isObject } from './engine/template-values';
 
-/** The plugin name. CDK derives the acknowledgement namespace from it: `BIS::<rule id>`. */
-export const BIS_PLUGIN_NAME = 'BIS';
+import { acknowledgementId } from './marks';
 
-/** The ID a construct acknowledges a rule by: `BIS::BIS-SF1`. */
-export function acknowledgementId(ruleId: string): string {
-  return `${BIS_PLUGIN_NAME}::${ruleId}`;
-}
+// The plugin name (CDK derives the acknowledgement namespace from it: `BIS::<rule id>`) and the ID.
+export { acknowledgementId, BIS_PLUGIN_NAME } from './marks';
 
 /**
  * How to accept a finding instead of fixing it, in one wording: on a construct of a CDK app, or in

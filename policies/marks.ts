@@ -14,3 +14,14 @@ export const PORTABLE_FUNCTION_MARK = 'cdk-bis:portable-function';
  */
 export const BIS_OWNER_TAG = 'bis:owner';
 export const BIS_COST_CENTER_TAG = 'bis:cost-center';
+
+/** The plugin name of the BIS pack in CDK's validation report, and the prefix of its acknowledgement IDs. */
+export const BIS_PLUGIN_NAME = 'BIS';
+
+/**
+ * The ID a construct acknowledges a rule by: `BIS::BIS-SF1`. Here because constructs write it too: the
+ * lake's destruction gate acknowledges BIS-DI4 when the DESTROY flag is set.
+ */
+export function acknowledgementId(ruleId: string): string {
+  return `${BIS_PLUGIN_NAME}::${ruleId}`;
+}

@@ -3,7 +3,7 @@
  * context flag, never silently downgraded; SNAPSHOT, which nothing of the lake supports, never.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { acknowledgementId } from '../../policies/acknowledgement';
+import { acknowledgementId } from '../../policies/marks';
 import type { Construct } from 'constructs';
 import { lakeError } from './errors';
 

@@ -29,8 +29,8 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
     handler(new Stack(app, 'Orders'));
     expect(ba1(app)).toEqual([
       {
-        // The function's role is the stack's first resource, so it anchors the stack-level finding.
-        path: 'Orders/Handler/ServiceRole/Resource',
+        // A stack-level finding sits on the stack itself, not on its first resource.
+        path: 'Orders',
         level: 'error',
         message: expect.stringMatching(
           /^Stack Orders, the only application stack of the app, has no browser entry point\. Accepted entry points: .*HTTP or WebSocket API/,
@@ -74,7 +74,7 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
     handler(new NestedStack(parent, 'Workers'));
     expect(ba1(app)).toEqual([
       {
-        path: 'Orders/Jobs/Resource',
+        path: 'Orders',
         level: 'error',
         message: expect.stringMatching(
           /^Stack Orders \(with its 1 nested stack\(s\)\), the only application stack of the app, has no browser entry point/,
