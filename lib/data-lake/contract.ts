@@ -76,11 +76,20 @@ export function publishContract(scope: Construct, lake: PublishedLake): void {
     [ContractEntry.workGroupName, lake.workGroupName, 'name of the Athena workgroup'],
     [ContractEntry.queryResultsLocation, lake.queryResultsLocation, 'S3 location of the query results'],
   ];
+  writeContractParameters(scope, lake.lakeName, entries);
+}
+
+/** One SSM parameter per `[entry, value, what it is]`, under the lake's contract path. */
+function writeContractParameters(
+  scope: Construct,
+  lakeName: string,
+  entries: readonly (readonly [entry: string, value: string, what: string])[],
+): void {
   for (const [entry, value, what] of entries) {
     new ssm.StringParameter(scope, entry, {
-      parameterName: contractParameterName(lake.lakeName, entry),
+      parameterName: contractParameterName(lakeName, entry),
       stringValue: value,
-      description: `cdk-bis data lake ${lake.lakeName} contract: ${what}`,
+      description: `cdk-bis data lake ${lakeName} contract: ${what}`,
       tier: ssm.ParameterTier.STANDARD,
     });
   }
@@ -99,24 +108,11 @@ export function publishTableContract(scope: Construct, table: PublishedTable): v
     [ContractEntry.tableName(name), table.tableName, `DynamoDB name of table ${name}`],
     [ContractEntry.tableArn(name), table.tableArn, `ARN of table ${name}`],
     [ContractEntry.tableKeyArn(name), table.encryptionKeyArn, `ARN of the key of table ${name}`],
-    ...(table.hasStream
-      ? [
-          [ContractEntry.tableStreamArn(name), table.tableStreamArn, `stream ARN of table ${name}`] as [
-            string,
-            string,
-            string,
-          ],
-        ]
-      : []),
   ];
-  for (const [entry, value, what] of entries) {
-    new ssm.StringParameter(scope, entry, {
-      parameterName: contractParameterName(table.lakeName, entry),
-      stringValue: value,
-      description: `cdk-bis data lake ${table.lakeName} contract: ${what}`,
-      tier: ssm.ParameterTier.STANDARD,
-    });
+  if (table.hasStream) {
+    entries.push([ContractEntry.tableStreamArn(name), table.tableStreamArn, `stream ARN of table ${name}`]);
   }
+  writeContractParameters(scope, table.lakeName, entries);
 }
 
 /**

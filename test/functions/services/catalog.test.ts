@@ -1,22 +1,11 @@
-import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { http as catalog, CONTENT_SECURITY_POLICY } from '../../../functions/catalog';
 import { objectLanded } from '../../../functions/curate';
 import { createIngest } from '../../../functions/ingest';
-import { createHandlerContext, createLogger, LocalObjectStore } from '../../../functions/runtime';
+import { localZones } from './local-zones';
 import { CSV } from '../../fixtures/services/samples';
 
-const quiet = createLogger({ write: () => undefined });
-
 async function lakeWith(files: number) {
-  const root = mkdtempSync(join(tmpdir(), 'catalog-'));
-  const stores = {
-    landing: new LocalObjectStore(join(root, 'landing')),
-    raw: new LocalObjectStore(join(root, 'raw')),
-    curated: new LocalObjectStore(join(root, 'curated')),
-  };
-  const ctx = createHandlerContext({ stores, log: quiet });
+  const { stores, ctx } = localZones('catalog-');
   const ingest = createIngest();
   const keys: string[] = [];
   for (let i = 0; i < files; i++) {

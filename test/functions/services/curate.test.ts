@@ -1,23 +1,15 @@
-import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { createHandlerContext, createLogger, LocalObjectStore } from '../../../functions/runtime';
 import type { ObjectLanded } from '../../../functions/runtime';
 import { catalogEntryKey, objectLanded, type CatalogEntry } from '../../../functions/curate';
 import { documentsOf } from '../../../functions/catalog';
 import { createIngest } from '../../../functions/ingest';
+import { localZones } from './local-zones';
 import { CSV, geoJson, PNG } from '../../fixtures/services/samples';
 
 const quiet = createLogger({ write: () => undefined });
 
 function lake() {
-  const root = mkdtempSync(join(tmpdir(), 'curate-'));
-  const stores = {
-    landing: new LocalObjectStore(join(root, 'landing')),
-    raw: new LocalObjectStore(join(root, 'raw')),
-    curated: new LocalObjectStore(join(root, 'curated')),
-  };
-  const ctx = createHandlerContext({ stores, log: quiet });
+  const { stores, ctx } = localZones('curate-');
   let clock = Date.parse('2026-03-04T05:00:00Z');
   const ingest = createIngest({ now: () => new Date((clock += 1000)) });
   const upload = async (name: string, body: string | Uint8Array, type: string, dataset = 'trees') => {
