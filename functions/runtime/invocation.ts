@@ -144,19 +144,62 @@ export function invocationContext(
 }
 
 /** The handler's response, or the problem that stands for its failure. Never rejects. */
-export async function invokeHttp(
+export function invokeHttp(handler: HttpHandler, request: Request, ctx: HandlerContext): Promise<Response> {
+  return new Promise((resolve) => runHttp(handler, request, ctx, resolve));
+}
+
+/**
+ * Calls `done` once with the handler's response, or the problem that stands for its failure. It creates
+ * one promise at most (a `then` on what an async handler returns): functions-framework runs each request
+ * in a domain, where every promise costs async-hook work, so the adapter's own path creates none.
+ * `done` must not throw.
+ */
+export function runHttp(
   handler: HttpHandler,
   request: Request,
   ctx: HandlerContext,
-): Promise<Response> {
+  done: (response: Response) => void,
+): void {
+  let result: unknown;
   try {
-    const response: unknown = await handler(request, ctx);
-    if (response instanceof Response) return response;
-    ctx.log.error(`handler returned ${describeValue(response)}, not a Response`, { path: pathOf(request) });
-    return problemResponse(500, INTERNAL_ERROR, ctx.requestId);
+    result = handler(request, ctx);
   } catch (error) {
-    return failedInvocation(error, ctx, pathOf(request));
+    done(failedInvocation(error, ctx, pathOf(request)));
+    return;
   }
+  if (!isThenable(result)) {
+    done(checkedResponse(result, request, ctx));
+    return;
+  }
+  // A foreign thenable may call back twice, or throw from `then`: the first outcome counts, as with `await`.
+  let settled = false;
+  const settle = (response: () => Response) => {
+    if (settled) return;
+    settled = true;
+    done(response());
+  };
+  try {
+    result.then(
+      (value) => settle(() => checkedResponse(value, request, ctx)),
+      (error: unknown) => settle(() => failedInvocation(error, ctx, pathOf(request))),
+    );
+  } catch (error) {
+    settle(() => failedInvocation(error, ctx, pathOf(request)));
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function checkedResponse(value: unknown, request: Request, ctx: HandlerContext): Response {
+  if (value instanceof Response) return value;
+  ctx.log.error(`handler returned ${describeValue(value)}, not a Response`, { path: pathOf(request) });
+  return problemResponse(500, INTERNAL_ERROR, ctx.requestId);
 }
 
 /** The problem response for an error thrown by a handler (or by the adapter around it). */

@@ -10,7 +10,7 @@ import {
   failedInvocation,
   invocationContext,
   invocationSignal,
-  invokeHttp,
+  runHttp,
   toFetchRequest,
   type AdapterOptions,
   type ClientPresence,
@@ -42,40 +42,59 @@ export function gcpHttp(name: string, handler: HttpHandler, options?: AdapterOpt
   requireFunctionName(name, 'gcpHttp');
   const start = coldStart('gcpHttp', options);
   const timeoutMs = platformTimeoutMs();
-  const serveRequest = (req: FrameworkRequest, res: FrameworkResponse): void => {
-    void serve(handler, start, timeoutMs, req, res);
-  };
+  const serveRequest = (req: FrameworkRequest, res: FrameworkResponse): void =>
+    serve(handler, start, timeoutMs, req, res);
   keepRawBodies(serveRequest);
   http(name, serveRequest);
 }
 
-async function serve(
+/*
+ * functions-framework runs each request in a domain, where every promise costs async-hook work (more than
+ * a small handler's own work), so the path below is synchronous: its only promises are what an async
+ * handler returns, one `then` on it, and a streamed body's reads.
+ */
+function serve(
   handler: HttpHandler,
   start: ColdStart,
   timeoutMs: number | undefined,
   req: FrameworkRequest,
   res: FrameworkResponse,
-): Promise<void> {
+): void {
   const requestId = req.executionId ?? randomUUID();
   const log = createLogger({ requestId, level: start.logLevel, write: start.writeLog });
   const deadline = invocationSignal(timeoutMs, start.deadlineMarginMs, clientPresence(res));
   const ctx = invocationContext(log, requestId, deadline, start.stores);
-  try {
-    let response: Response;
-    try {
-      response = await invokeHttp(handler, await requestFromFramework(req), ctx);
-    } catch (error) {
-      response = failedInvocation(error, ctx);
-    }
-    await writeResponse(response, req, res, ctx);
-  } catch (error) {
+  const writeFailed = (error: unknown): void => {
     // Only writing can fail here (a body stream that breaks after the status was sent): cut the connection
     // so the client sees a truncated response, never a complete-looking wrong one.
     log.error('the response failed while it was written', { error });
     res.destroy();
-  } finally {
     deadline.dispose();
+  };
+  const respond = (response: Response): void => {
+    let writing: Promise<void> | undefined;
+    try {
+      writing = writeResponse(response, req, res, ctx);
+    } catch (error) {
+      writeFailed(error);
+      return;
+    }
+    if (writing === undefined) deadline.dispose();
+    else writing.then(deadline.dispose, writeFailed);
+  };
+  let request: Request | Promise<Request>;
+  try {
+    request = requestFromFramework(req);
+  } catch (error) {
+    respond(failedInvocation(error, ctx));
+    return;
   }
+  if (request instanceof Promise)
+    request.then(
+      (read) => runHttp(handler, read, ctx, respond),
+      (error: unknown) => respond(failedInvocation(error, ctx)),
+    );
+  else runHttp(handler, request, ctx, respond);
 }
 
 /** The client has gone when the connection closes before the response is complete. */
@@ -92,18 +111,19 @@ function clientPresence(res: FrameworkResponse): ClientPresence {
   };
 }
 
-async function requestFromFramework(req: FrameworkRequest): Promise<Request> {
+/** The Fetch request, at once when functions-framework holds the bytes (every parsed content type). */
+function requestFromFramework(req: FrameworkRequest): Request | Promise<Request> {
   const host = req.headers.host ?? 'localhost';
   const url = `${req.protocol}://${host}${req.originalUrl}`;
   // body-parser has inflated a compressed body: drop the headers that describe the compressed bytes.
   const inflated =
     req.rawBody !== undefined && (req.headers['content-encoding'] ?? 'identity') !== 'identity';
-  let body: Uint8Array | undefined = req.rawBody;
-  if (body === undefined && req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded) {
+  const headers = headerPairs(req.rawHeaders, inflated);
+  if (req.rawBody === undefined && req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded) {
     // No parser matched (no content type, or one it could not interpret): the stream is still unread.
-    body = await readAll(req);
+    return readAll(req).then((body) => toFetchRequest(req.method, url, headers, body));
   }
-  return toFetchRequest(req.method, url, headerPairs(req.rawHeaders, inflated), body);
+  return toFetchRequest(req.method, url, headers, req.rawBody);
 }
 
 /** Each header line as sent: repeated lines become one comma-joined value, cookie lines one `; `-joined. */
@@ -125,29 +145,38 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-async function writeResponse(
+/** Writes the response; synchronous (undefined) for a string or bytes body, else the promise of the stream. */
+function writeResponse(
+  response: Response,
+  req: FrameworkRequest,
+  res: FrameworkResponse,
+  ctx: HandlerContext,
+): Promise<void> | undefined {
+  if (res.destroyed) return dropResponse(response, ctx);
+  const settled = settledResponse(response);
+  if (settled === undefined) return streamResponse(response, req, res, ctx);
+  // A string or bytes body: one write with its length, no stream.
+  writeHead(res, settled.status, settled.headers);
+  if (req.method === 'HEAD' || settled.bytes.byteLength === 0) {
+    res.end();
+    return undefined;
+  }
+  if (!res.hasHeader('content-length')) res.setHeader('content-length', settled.bytes.byteLength);
+  res.end(settled.bytes);
+  return undefined;
+}
+
+async function dropResponse(response: Response, ctx: HandlerContext): Promise<void> {
+  await response.body?.cancel();
+  ctx.log.info('the client went away before the response was written', { status: response.status });
+}
+
+async function streamResponse(
   response: Response,
   req: FrameworkRequest,
   res: FrameworkResponse,
   ctx: HandlerContext,
 ): Promise<void> {
-  if (res.destroyed) {
-    await response.body?.cancel();
-    ctx.log.info('the client went away before the response was written', { status: response.status });
-    return;
-  }
-  const settled = settledResponse(response);
-  if (settled !== undefined) {
-    // A string or bytes body: one write with its length, no stream.
-    writeHead(res, settled.status, settled.headers);
-    if (req.method === 'HEAD' || settled.bytes.byteLength === 0) {
-      res.end();
-      return;
-    }
-    if (!res.hasHeader('content-length')) res.setHeader('content-length', settled.bytes.byteLength);
-    res.end(settled.bytes);
-    return;
-  }
   const reader = req.method === 'HEAD' ? undefined : response.body?.getReader();
   if (req.method === 'HEAD') await response.body?.cancel();
   let first: ReadableStreamReadResult<Uint8Array> | undefined;
@@ -165,7 +194,7 @@ async function writeResponse(
   }
   const second = await reader.read();
   if (second.done) {
-    // A body in one chunk (every string or bytes body): one write, with its length.
+    // A body in one chunk: one write, with its length.
     if (!res.hasHeader('content-length')) res.setHeader('content-length', first.value.byteLength);
     res.end(first.value);
     return;

@@ -108,6 +108,33 @@ describe('gcpHttp', () => {
     );
   });
 
+  it('answers from a synchronous handler, and from a foreign thenable as `await` would (the first outcome counts)', async () => {
+    onRequest = () => new Response('sync');
+    expect(await (await fetch(server.baseUrl)).text()).toBe('sync');
+
+    const callsBackTwice = {
+      then(fulfil: (value: unknown) => void, reject: (error: unknown) => void) {
+        fulfil(new Response('first'));
+        fulfil(new Response('second'));
+        reject(new Error('late'));
+      },
+    };
+    onRequest = (() => callsBackTwice) as unknown as HttpHandler;
+    const twice = await fetch(server.baseUrl);
+    expect([twice.status, await twice.text()]).toEqual([200, 'first']);
+
+    const thenThrows = {
+      then() {
+        throw new Error('then failed');
+      },
+    };
+    onRequest = (() => thenThrows) as unknown as HttpHandler;
+    const thrown = await fetch(server.baseUrl);
+    expect(thrown.status).toBe(500);
+    expect((await thrown.json()).error).toBe('internal error');
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'handler threw' }));
+  });
+
   it('streams a body of many chunks whole, and gives a one-chunk body its content-length', async () => {
     onRequest = () => {
       const parts = ['alpha-', 'beta-', 'gamma'];
