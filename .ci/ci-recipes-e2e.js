@@ -59,6 +59,23 @@ if (
 }
 console.log("ci recipes: plain 'cdk synth' exits 0 on a Stage error and prints the Stage notice");
 
+// 1b. The opt-in gate: with gateStageStacks, plain `cdk synth` fails on the same app.
+clean();
+writeFileSync(
+  'stage-app-gated.js',
+  readFileSync('stage-app.js', 'utf8').replace(
+    'new BisChecks(app)',
+    'new BisChecks(app, { gateStageStacks: true })',
+  ),
+);
+const gated = bash("npx cdk synth --quiet --app 'node stage-app-gated.js'");
+if (gated.status === 0) fail("with gateStageStacks, plain 'cdk synth' passed a Stage error", gated.stderr);
+if (!gated.stderr.includes('gateStageStacks is on'))
+  fail("with gateStageStacks, plain 'cdk synth' failed without saying why", gated.stderr);
+console.log(
+  "ci recipes: with gateStageStacks, plain 'cdk synth' fails (exit " + gated.status + ') and says why',
+);
+
 // 2. GitLab: the job's script, in one shell, as the runner runs it (npm ci is done already).
 clean();
 const gitlab = YAML.parse(readFileSync(join(recipes, 'gitlab-ci.yml'), 'utf8'));

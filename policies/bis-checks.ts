@@ -14,7 +14,7 @@ import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
 import { ALL_RULES } from './rules';
-import { stageNotice } from './stage-notice';
+import { stageErrors, stageGateViolation, stageNotice } from './stage-notice';
 
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
 
@@ -73,9 +73,18 @@ export class BisChecks extends NagPack {
     const findings = this.findings(app, synthesizedTemplates({ fresh: true }));
     // CDK calls a plugin once per synth with every stack, Stage stacks included: one line for the whole app.
     process.stderr.write(`${synthSummary(findings)}\n`);
-    const notice = stageNotice(app, findings);
+    const stages = stageErrors(app, findings);
+    const gated = this.configuration.gateStageStacks;
+    const notice = stageNotice(app, stages, gated);
     if (notice !== undefined) process.stderr.write(notice);
-    return policyValidationReport(findings, { includeAcknowledged: true, pluginVersion: this.version });
+    const report = policyValidationReport(findings, {
+      includeAcknowledged: true,
+      pluginVersion: this.version,
+    });
+    const gate = gated ? stageGateViolation(stages) : undefined;
+    return gate === undefined
+      ? report
+      : { ...report, success: false, violations: [...report.violations, gate] };
   }
 
   /** Validate a construct tree directly (tests, tools). Acknowledged findings are left out, as in cdk-nag. */

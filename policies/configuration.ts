@@ -28,11 +28,22 @@ export interface BisChecksProps {
    * @default ['bis:owner', 'bis:cost-center']
    */
   readonly costAllocationTagKeys?: readonly string[];
+  /**
+   * Make error findings in stacks inside Stages fail every `cdk synth` and `cdk deploy` of the app. The
+   * CDK CLI shows and fails on findings only for the stacks it selected, and plain `cdk synth` selects
+   * the top-level stacks, so without this a CDK Pipelines app passes `cdk synth` with errors in its
+   * Stages. The price: `cdk deploy OneStack` also fails on errors in other stacks of the app.
+   *
+   * @default false - synth prints a notice when the app has Stage stacks; gate CI on `cdk synth '**'`
+   * or `npx cdk-bis report cdk.out`
+   */
+  readonly gateStageStacks?: boolean;
 }
 
 /** The pack's settings once checked: what the run reads. */
 export interface PackConfiguration {
   readonly failOn: 'error' | 'warning';
+  readonly gateStageStacks: boolean;
   readonly levels: Readonly<Record<string, Level>>;
   /** The rules that run, in catalogue order. */
   readonly rules: readonly BisRule[];
@@ -55,6 +66,11 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
   };
   if (props.failOn !== undefined && props.failOn !== 'error' && props.failOn !== 'warning') {
     throw new Error(`BisChecks: failOn must be 'error' or 'warning', not ${JSON.stringify(props.failOn)}.`);
+  }
+  if (props.gateStageStacks !== undefined && typeof props.gateStageStacks !== 'boolean') {
+    throw new Error(
+      `BisChecks: gateStageStacks must be true or false, not ${JSON.stringify(props.gateStageStacks)}.`,
+    );
   }
   if (props.disable !== undefined && !isStringList(props.disable)) {
     throw new Error(
@@ -94,6 +110,7 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
   const disabled = new Set(props.disable ?? []);
   return {
     failOn: props.failOn ?? 'error',
+    gateStageStacks: props.gateStageStacks ?? false,
     levels: props.levels ?? {},
     rules: ALL_RULES.filter((rule) => !disabled.has(rule.id)),
     settings: { costAllocationTagKeys: tagKeys },

@@ -43,7 +43,7 @@ test('an app with an error in a Stage stack is told, once, how to make CI see it
   expect(failed).toBe(true);
   const notices = stderr.split('\n').filter((line) => line.startsWith('BisChecks: this app has'));
   expect(notices).toEqual([
-    "BisChecks: this app has 2 stacks inside Stages (Prod/Lake, Test/Lake); 1 BIS error finding is in them. `cdk synth` with no stack selector neither shows nor fails on findings in Stage stacks: gate on `cdk synth '**'`, or on the exit status of `npx cdk-bis report cdk.out`, which reads every stack.",
+    "BisChecks: this app has 2 stacks inside Stages (Prod/Lake, Test/Lake); 1 BIS error finding is in them. `cdk synth` with no stack selector neither shows nor fails on findings in Stage stacks: gate on `cdk synth '**'`, on the exit status of `npx cdk-bis report cdk.out`, which reads every stack, or set `gateStageStacks: true` in BisChecks.",
   ]);
 });
 
@@ -68,4 +68,45 @@ test('an app without Stages gets no notice', () => {
   new s3.Bucket(new Stack(app, 'Lake'), 'Raw', { versioned: true });
   const { stderr } = synthCapturingStderr(app);
   expect(stderr).not.toContain('BisChecks: this app has');
+});
+
+describe('gateStageStacks', () => {
+  function stageAppReport(props: { gateStageStacks?: boolean }, acknowledged = false) {
+    const app = testApp();
+    const pack = new BisChecks(app, { disable: ONLY_AV2, ...props });
+    Validations.of(app).addPlugins(pack);
+    const lake = platformStack(new Stage(app, 'Prod'), 'Lake');
+    new s3.Bucket(lake, 'Raw');
+    if (acknowledged) Validations.of(lake).acknowledge({ id: 'BIS::BIS-AV2', reason: 'backed up elsewhere' });
+    const { stderr } = synthCapturingStderr(app);
+    const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      return { stderr, report: pack.validate({ templatePaths: [], appConstruct: app } as never) };
+    } finally {
+      quiet.mockRestore();
+    }
+  }
+
+  it('adds one violation that names no construct, so the CDK CLI keeps it whatever stacks it selected', () => {
+    const { stderr, report } = stageAppReport({ gateStageStacks: true });
+    expect(report.success).toBe(false);
+    const gates = report.violations.filter((violation) => violation.ruleName === 'BIS-STAGE-GATE');
+    expect(gates).toHaveLength(1);
+    expect(gates[0]).toMatchObject({ severity: 'error', violatingResources: [] });
+    expect(gates[0].description).toContain('1 BIS error finding is in stacks inside Stages (Prod/Lake)');
+    expect(stderr).toContain('gateStageStacks is on');
+  });
+
+  it('adds nothing when the Stage stacks hold no unacknowledged error, or when it is off', () => {
+    const names = (report: { violations: { ruleName: string }[] }) =>
+      report.violations.map((violation) => violation.ruleName);
+    expect(names(stageAppReport({ gateStageStacks: true }, true).report)).not.toContain('BIS-STAGE-GATE');
+    expect(names(stageAppReport({}).report)).not.toContain('BIS-STAGE-GATE');
+  });
+
+  it('refuses a value that is not a boolean, naming the prop', () => {
+    expect(() => new BisChecks(testApp(), { gateStageStacks: 'yes' as never })).toThrow(
+      'BisChecks: gateStageStacks must be true or false, not "yes".',
+    );
+  });
 });
