@@ -1,6 +1,7 @@
 import { join, resolve } from 'path';
 import { BIS_PLUGIN_NAME, RULES_DOC_URL } from '../bis-checks';
 import { PACKAGE_VERSION } from '../package-version';
+import { STAGE_GATE_ID } from '../stage-notice';
 import type { Level } from '../rule';
 import { ALL_RULES } from '../rules';
 import { CloudAssemblyLocations } from './cloud-assembly-locations';
@@ -71,6 +72,8 @@ export function readValidationReport(
       ...(plugin.suppressedViolations ?? []).map((violation) => ({ violation, acknowledged: true })),
     ];
     for (const { violation, acknowledged } of entries) {
+      // The Stage gate only makes the CDK CLI fail; the findings it counts are each in the report already.
+      if (plugin.pluginName === BIS_PLUGIN_NAME && violation.ruleName === STAGE_GATE_ID) continue;
       const rule = ruleOf(plugin.pluginName, violation, helpBaseUri);
       const key = ruleKey(rule);
       if (!rules.has(key)) rules.set(key, rule);

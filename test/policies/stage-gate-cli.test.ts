@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { readValidationReport } from '../../policies/report';
 
 /*
  * The Stage leak and its opt-in gate, through the real CDK CLI (aws-cdk, a devDependency): plain
@@ -66,4 +67,8 @@ test('with gateStageStacks, plain `cdk synth` fails on the same error and names 
     )
     .find((violation: { ruleName: string }) => violation.ruleName === 'BIS-STAGE-GATE');
   expect(gate.violatingConstructs).toEqual([]);
+  // `cdk-bis report` reads every stack itself: the gate is no finding and no rule there.
+  const read = readValidationReport(join(dir, 'cdk.out'), { root: dir });
+  expect(read.rules.map((rule) => rule.id)).not.toContain('BIS-STAGE-GATE');
+  expect(read.findings.filter((finding) => finding.ruleId === 'BIS-AV2')).toHaveLength(1);
 }, 300_000);
