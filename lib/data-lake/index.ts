@@ -19,7 +19,13 @@ export type {
   DataLakeWriteOptions,
   IDataLake,
 } from './data-lake-base';
-export { DataLake, type DataLakeProps, type DataLakeWriters, type RawObjectLock } from './data-lake';
+export {
+  DataLake,
+  type DataLakeProps,
+  type DataLakeWriters,
+  type LakeBucketNames,
+  type RawObjectLock,
+} from './data-lake';
 export type { ILakeTable } from './lake-table-base';
 export { LakeTable, type LakeTableOptions, type LakeTableProps } from './lake-table';
 export { BIS_LAKE_WRITER_TAG, LakeWriters, type LakeWritersOptions } from './writers';
