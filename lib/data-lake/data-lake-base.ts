@@ -3,11 +3,11 @@
  * (`DataLakeBase`): the only way into the lake. Every grant is an identity policy on the grantee:
  * an application stack never edits a lake bucket policy.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { QUERY_RESULTS_PREFIX } from './catalog';
-import { lakeError, unknownValuesProblem } from './errors';
+import { describeValue, lakeError, unknownValuesProblem } from './errors';
 import { type ILakeTable, tableNameProblem } from './lake-table-base';
 import { acknowledgeWildcards } from './nag-findings';
 import {
@@ -23,7 +23,17 @@ import {
   s3ViaService,
   WRITE_OBJECT_ACTIONS,
 } from './permissions';
-import { isKind, isTabularKind, isZone, type Kind, kindPrefix, KINDS, type Zone, ZONES } from './zones';
+import {
+  isKind,
+  isTabularKind,
+  isZone,
+  type Kind,
+  kindPrefix,
+  KINDS,
+  LAKE_SERVICE_PREFIXES,
+  type Zone,
+  ZONES,
+} from './zones';
 
 /** What `grantRead` opens: every kind listed, in every zone listed. */
 export interface DataLakeReadOptions {
@@ -38,6 +48,41 @@ export interface DataLakeWriteOptions {
   /** The kinds to write into the landing zone. At least one. */
   readonly kinds: readonly Kind[];
 }
+
+/** What a `grantPrefixes` grantee may do with the objects under its prefixes. */
+export type DataLakePrefixAccess = 'read' | 'write' | 'read-write';
+
+/** What `grantPrefixes` opens: the objects under some key prefixes of one zone. */
+export interface DataLakePrefixOptions {
+  /** The zone whose objects are opened. */
+  readonly zone: Zone;
+  /**
+   * Key prefixes of the zone, each ending with `/`: a kind's prefix or a narrower one inside it
+   * (`'structured/'`, `'structured/sales-orders/'`), or a lake service prefix of the zone
+   * (`'_uploads/'` in landing, `'_catalog/'` in curated). At least one; no wildcards.
+   */
+  readonly prefixes: readonly string[];
+  /**
+   * `'read'`: `s3:GetObject` under the prefixes, `s3:ListBucket` for lists inside them, `kms:Decrypt`
+   * through S3. `'write'`: `s3:PutObject` and `s3:AbortMultipartUpload`, the key through S3.
+   * `'read-write'`: both. Writes to raw and curated are still denied by the lake's bucket policy to
+   * a grantee the zone's writers do not list.
+   *
+   * @default 'read'
+   */
+  readonly access?: DataLakePrefixAccess;
+  /**
+   * Also `s3:ListBucket` on the whole zone bucket, without a prefix condition. S3 answers a read of
+   * a missing key with 404 only to a principal that may list the bucket, and with 403 to anyone
+   * else; a HeadObject carries no `s3:prefix`, so the prefix-scoped list cannot be relied on. For a
+   * service that checks whether an object exists. It shows every key name in the zone, no content.
+   *
+   * @default false
+   */
+  readonly listZone?: boolean;
+}
+
+const PREFIX_ACCESSES: readonly DataLakePrefixAccess[] = ['read', 'write', 'read-write'];
 
 /**
  * A data lake, built in this app (`DataLake`) or imported through its published contract
@@ -78,6 +123,12 @@ export interface IDataLake extends IConstruct {
   /** The curate service: read landing, write raw and curated, every kind. */
   grantCurate(grantee: iam.IGrantable): iam.Grant;
   /**
+   * Read or write the objects under some prefixes of one zone (a kind, a dataset of a kind, or a
+   * lake service prefix such as `_catalog/`), with the key through S3; no Glue access. The grant a
+   * service with a narrower or different shape than `grantRead`, `grantWrite` and `grantCurate` needs.
+   */
+  grantPrefixes(grantee: iam.IGrantable, options: DataLakePrefixOptions): iam.Grant;
+  /**
    * Run queries in the lake's workgroup: the workgroup, the `results/` prefix of the
    * query-results bucket, the key through S3, and Glue read on every zone database. No zone data:
    * a query reads only the prefixes the grantee was also given by `grantRead`.
@@ -93,6 +144,8 @@ export interface IDataLake extends IConstruct {
 /** Why a lake grant's wildcard is as narrow as it can be, for cdk-nag AwsSolutions-IAM5. */
 const PREFIX_WILDCARD_REASON =
   'cdk-bis lake grant: the wildcard is the objects under one zone x kind prefix (or the results/ prefix), the narrowest grant the lake gives; bucket ARNs come from the lake contract in SSM.';
+const SERVICE_PREFIX_WILDCARD_REASON =
+  'cdk-bis lake grant: the wildcard is the objects under the key prefixes of one zone named in grantPrefixes (a kind, a dataset of a kind, or a lake service prefix such as _catalog/); bucket ARNs come from the lake contract in SSM.';
 const CATALOG_WILDCARD_REASON =
   "cdk-bis lake grant: Glue read on the tables of the lake's zone databases, whose tables crawlers create; no write action.";
 
@@ -122,7 +175,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
   public grantRead(grantee: iam.IGrantable, options: DataLakeReadOptions): iam.Grant {
     const zones = this.checked('grantRead', 'zones', options?.zones, ZONES, isZone);
     const kinds = this.checked('grantRead', 'kinds', options?.kinds, KINDS, isKind);
-    const grant = this.grantObjects(grantee, { read: zones, write: [], kinds });
+    const grant = this.grantObjects(grantee, { read: zones, write: [], prefixes: kinds.map(kindPrefix) });
     // Multimedia and documents have no tables: their readers get no catalog access.
     return kinds.some(isTabularKind) ? grant.combine(this.grantCatalogRead(grantee, zones)) : grant;
   }
@@ -135,11 +188,42 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
       );
     }
     const kinds = this.checked('grantWrite', 'kinds', options?.kinds, KINDS, isKind);
-    return this.grantObjects(grantee, { read: [], write: ['landing'], kinds });
+    return this.grantObjects(grantee, { read: [], write: ['landing'], prefixes: kinds.map(kindPrefix) });
   }
 
   public grantCurate(grantee: iam.IGrantable): iam.Grant {
-    return this.grantObjects(grantee, { read: ['landing'], write: ['raw', 'curated'], kinds: KINDS });
+    return this.grantObjects(grantee, {
+      read: ['landing'],
+      write: ['raw', 'curated'],
+      prefixes: KINDS.map(kindPrefix),
+    });
+  }
+
+  public grantPrefixes(grantee: iam.IGrantable, options: DataLakePrefixOptions): iam.Grant {
+    const zone = options?.zone;
+    if (!isZone(zone)) throw this.error(`grantPrefixes: ${unknownValuesProblem('zone', [zone], ZONES)}`);
+    const prefixes = this.checkedPrefixes(zone, options.prefixes);
+    const access = options.access ?? 'read';
+    if (!PREFIX_ACCESSES.includes(access)) {
+      throw this.error(`grantPrefixes: ${unknownValuesProblem('access', [access], PREFIX_ACCESSES)}`);
+    }
+    const grant = this.grantObjects(
+      grantee,
+      {
+        read: access === 'write' ? [] : [zone],
+        write: access === 'read' ? [] : [zone],
+        prefixes,
+      },
+      SERVICE_PREFIX_WILDCARD_REASON,
+    );
+    if (options.listZone !== true) return grant;
+    return grant.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:ListBucket'],
+        resourceArns: [this.zoneBucketArn(zone)],
+      }),
+    );
   }
 
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
@@ -233,12 +317,13 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
     });
   }
 
-  /** Object access on `<kind>/*` of the zones given, with the key through S3 only. */
+  /** Object access under the prefixes of the zones given, with the key through S3 only. */
   private grantObjects(
     grantee: iam.IGrantable,
-    access: { read: readonly Zone[]; write: readonly Zone[]; kinds: readonly Kind[] },
+    access: { read: readonly Zone[]; write: readonly Zone[]; prefixes: readonly string[] },
+    wildcardReason = PREFIX_WILDCARD_REASON,
   ): iam.Grant {
-    const prefixes = access.kinds.map(kindPrefix);
+    const prefixes = access.prefixes;
     const objectArns = (zones: readonly Zone[]): string[] =>
       zones.flatMap((zone) => prefixes.map((prefix) => objectsUnder(this.zoneBucketArn(zone), prefix)));
     const grants: iam.Grant[] = [];
@@ -247,7 +332,7 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
         this.grantWithWildcards(
           grantee,
           new iam.PolicyStatement({ actions: READ_OBJECT_ACTIONS, resources: objectArns(access.read) }),
-          PREFIX_WILDCARD_REASON,
+          wildcardReason,
         ),
         iam.Grant.addToPrincipal({
           grantee,
@@ -262,12 +347,45 @@ export abstract class DataLakeBase extends Construct implements IDataLake {
         this.grantWithWildcards(
           grantee,
           new iam.PolicyStatement({ actions: WRITE_OBJECT_ACTIONS, resources: objectArns(access.write) }),
-          PREFIX_WILDCARD_REASON,
+          wildcardReason,
         ),
       );
     }
     grants.push(this.grantKeyViaS3(grantee, access.write.length > 0 ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));
     return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /** The prefixes of a zone asked for by `grantPrefixes`, validated and without repeats. */
+  private checkedPrefixes(zone: Zone, prefixes: readonly string[] | undefined): string[] {
+    const services = LAKE_SERVICE_PREFIXES[zone];
+    const valid = [...KINDS.map(kindPrefix), ...services];
+    const forms =
+      `Use a kind's prefix or one inside it (${KINDS.map(kindPrefix).join(', ')}, e.g. 'structured/sales-orders/')` +
+      (services.length > 0 ? ` or a lake service prefix of ${zone} (${services.join(', ')})` : '') +
+      '.';
+    if (!Array.isArray(prefixes) || prefixes.length === 0) {
+      throw this.error(
+        `grantPrefixes: prefixes must list at least one key prefix of ${zone} (got ${JSON.stringify(prefixes ?? null)}). ${forms}`,
+      );
+    }
+    for (const prefix of prefixes) {
+      const problem =
+        typeof prefix !== 'string' || Token.isUnresolved(prefix)
+          ? 'is not a literal string'
+          : !prefix.endsWith('/')
+            ? "does not end with '/'"
+            : /[*?$]/.test(prefix)
+              ? 'holds a wildcard or policy variable (*, ?, $)'
+              : prefix.length > 512
+                ? 'is longer than 512 characters'
+                : !valid.some((start) => prefix.startsWith(start))
+                  ? `is not inside a kind or a lake service prefix of ${zone}`
+                  : undefined;
+      if (problem !== undefined) {
+        throw this.error(`grantPrefixes: the prefix ${describeValue(prefix)} ${problem}. ${forms}`);
+      }
+    }
+    return [...new Set(prefixes)];
   }
 
   /** The zones or kinds asked for, validated and without repeats. */

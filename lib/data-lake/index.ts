@@ -6,13 +6,26 @@ export {
   isZone,
   type Kind,
   KINDS,
+  LAKE_SERVICE_PREFIXES,
   TABULAR_KINDS,
   type TabularKind,
   type Zone,
   ZONES,
 } from './zones';
-export type { DataLakeReadOptions, DataLakeWriteOptions, IDataLake } from './data-lake-base';
-export { DataLake, type DataLakeProps, type DataLakeWriters, type RawObjectLock } from './data-lake';
+export type {
+  DataLakePrefixAccess,
+  DataLakePrefixOptions,
+  DataLakeReadOptions,
+  DataLakeWriteOptions,
+  IDataLake,
+} from './data-lake-base';
+export {
+  DataLake,
+  type DataLakeProps,
+  type DataLakeWriters,
+  type LakeBucketNames,
+  type RawObjectLock,
+} from './data-lake';
 export type { ILakeTable } from './lake-table-base';
 export { LakeTable, type LakeTableOptions, type LakeTableProps } from './lake-table';
 export { BIS_LAKE_WRITER_TAG, LakeWriters, type LakeWritersOptions } from './writers';

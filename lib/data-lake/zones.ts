@@ -53,3 +53,14 @@ export function isTabularKind(value: unknown): value is TabularKind {
 export function kindPrefix(kind: Kind): string {
   return `${kind}/`;
 }
+
+/**
+ * The lake services' own prefixes in each zone, beside the kinds: ingest records what a large upload
+ * declared under `_uploads/` of landing, curate writes one catalog entry per object under `_catalog/`
+ * of curated. They are what `grantPrefixes` accepts besides a kind's prefix.
+ */
+export const LAKE_SERVICE_PREFIXES: Readonly<Record<Zone, readonly string[]>> = {
+  landing: ['_uploads/'],
+  raw: [],
+  curated: ['_catalog/'],
+};

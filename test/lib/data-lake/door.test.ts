@@ -15,6 +15,7 @@ const PUBLIC_API = [
   'DataLakeContract',
   'DataLakeStack',
   'KINDS',
+  'LAKE_SERVICE_PREFIXES',
   'LakeCatalog',
   'LakeCrawler',
   'LakeTable',

@@ -272,3 +272,125 @@ describe('grant validation', () => {
     );
   });
 });
+
+describe('DataLake.grantPrefixes', () => {
+  test('catalog reader of curated _catalog/ gets that prefix and lists only inside it, with no Glue access', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantPrefixes(role, { zone: 'curated', prefixes: ['_catalog/'] }),
+    );
+    expect(lake.statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [lake.bucketArn('curated'), '/_catalog/*']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: lake.bucketArn('curated'),
+        Condition: { StringLike: { 's3:prefix': ['_catalog/*', '_catalog/'] } },
+      },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: lake.keyArn, Condition: VIA_S3_IN_STACK_REGION },
+    ]);
+  });
+
+  test('write access puts and aborts uploads under the prefixes only, and never reads', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantPrefixes(role, { zone: 'landing', prefixes: ['_uploads/'], access: 'write' }),
+    );
+    expect(lake.statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: { 'Fn::Join': ['', [lake.bucketArn('landing'), '/_uploads/*']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: lake.keyArn,
+        Condition: VIA_S3_IN_STACK_REGION,
+      },
+    ]);
+  });
+
+  test('read-write on a dataset inside a kind, with listZone, may list the whole zone bucket so a missing key is a 404', () => {
+    const lake = granted((stack, role) =>
+      stack.lake.grantPrefixes(role, {
+        zone: 'raw',
+        prefixes: ['structured/sales-orders/'],
+        access: 'read-write',
+        listZone: true,
+      }),
+    );
+    const objects = { 'Fn::Join': ['', [lake.bucketArn('raw'), '/structured/sales-orders/*']] };
+    expect(lake.statements).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: objects },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: lake.bucketArn('raw'),
+        Condition: { StringLike: { 's3:prefix': ['structured/sales-orders/*', 'structured/sales-orders/'] } },
+      },
+      { Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: objects },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: lake.keyArn,
+        Condition: VIA_S3_IN_STACK_REGION,
+      },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: lake.bucketArn('raw') },
+    ]);
+  });
+
+  test('is an identity policy: the lake bucket policies are unchanged', () => {
+    const bucketPolicies = (stack: DataLakeStack): unknown =>
+      Template.fromStack(stack).findResources('AWS::S3::BucketPolicy');
+    const untouched = new DataLakeStack(lakeApp(), 'Lake', { lakeName: 'enterprise' });
+    const lake = granted((stack, role) =>
+      stack.lake.grantPrefixes(role, { zone: 'curated', prefixes: ['_catalog/'], access: 'read-write' }),
+    );
+    expect(bucketPolicies(lake.stack)).toEqual(bucketPolicies(untouched));
+  });
+
+  describe('refuses', () => {
+    const lake = new DataLakeStack(lakeApp(), 'Lake', { lakeName: 'enterprise' }).lake;
+    const role = new iam.Role(lake, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+    const give = (options: unknown) => () => lake.grantPrefixes(role, options as never);
+
+    test('an unknown zone or access, naming the valid ones', () => {
+      expect(give({ zone: 'gold', prefixes: ['structured/'] })).toThrow(
+        `DataLake 'enterprise' (Lake/Lake): grantPrefixes: unknown zone "gold". Use one of: landing, raw, curated.`,
+      );
+      expect(give({ zone: 'raw', prefixes: ['structured/'], access: 'delete' })).toThrow(
+        /grantPrefixes: unknown access "delete"\. Use one of: read, write, read-write\./,
+      );
+    });
+
+    test('an empty or missing prefix list, saying which prefixes the zone takes', () => {
+      expect(give({ zone: 'curated', prefixes: [] })).toThrow(
+        /grantPrefixes: prefixes must list at least one key prefix of curated \(got \[\]\)\. Use a kind's prefix or one inside it \(structured\/, multimedia\/, documents\/, geographic\/, e\.g\. 'structured\/sales-orders\/'\) or a lake service prefix of curated \(_catalog\/\)\./,
+      );
+      expect(give({ zone: 'raw' })).toThrow(/prefixes must list at least one key prefix of raw \(got null\)/);
+    });
+
+    test.each([
+      ['the whole bucket', '', /the prefix "" does not end with '\/'/],
+      ['a prefix without its slash', 'structured', /the prefix "structured" does not end with '\/'/],
+      ['a wildcard', 'structured/*/', /holds a wildcard or policy variable/],
+      ['a policy variable', 'structured/${aws:username}/', /holds a wildcard or policy variable/],
+      [
+        'a prefix outside every kind',
+        'backups/',
+        /the prefix "backups\/" is not inside a kind or a lake service prefix of raw/,
+      ],
+      [
+        "another zone's service prefix",
+        '_catalog/',
+        /the prefix "_catalog\/" is not inside a kind or a lake service prefix of raw/,
+      ],
+      ['a non-string', 42, /the prefix number is not a literal string/],
+    ])('%s', (_what, prefix, message) => {
+      expect(give({ zone: 'raw', prefixes: [prefix] })).toThrow(message);
+    });
+  });
+});

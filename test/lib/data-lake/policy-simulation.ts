@@ -27,6 +27,9 @@ export const TABLE_STREAM_LABEL = '2026-01-01T00:00:00.000';
 export const KEY_ID = '5f0c8a3e-2b7d-4c19-9e64-a1d2b3c4e5f6';
 export const KEY_ARN = `arn:${PARTITION}:kms:${REGION}:${ACCOUNT_ID}:key/${KEY_ID}`;
 
+/** The ID an application template's own key resolves to, so it is never mistaken for the lake key. */
+export const APPLICATION_KEY_ID = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
+
 /**
  * The root user's authority, written as the identity policy it cannot have: the root user is allowed
  * everything in its account unless a policy explicitly denies it. iam-simulate 0.1.173 does not
@@ -80,17 +83,19 @@ export class ResolvedTemplate {
   /**
    * @param stackName names the template in error messages.
    * @param parameter resolves `Ref`s to template parameters; without it, such a `Ref` throws.
+   * @param keyId the ID the template's one key resolves to: `KEY_ID` (the lake's) unless given.
    */
   constructor(
     private readonly stackName: string,
     private readonly template: CfnTemplate,
     private readonly parameter?: ParameterResolver,
+    private readonly keyId: string = KEY_ID,
   ) {
     const keys = this.resourcesOfType('AWS::KMS::Key');
     if (keys.length > 1) {
       throw new Error(
         `${stackName}: ${keys.length} AWS::KMS::Key resources (${keys.map(([id]) => id).join(', ')}), ` +
-          `but every key resolves to the one fixed ARN ${KEY_ARN}.`,
+          `but every key resolves to the one fixed ARN ${this.keyArn}.`,
       );
     }
   }
@@ -104,16 +109,30 @@ export class ResolvedTemplate {
     stackName: string,
     template: CfnTemplate,
     lake: ResolvedTemplate,
+    keyId?: string,
   ): ResolvedTemplate {
-    return new ResolvedTemplate(stackName, template, (name, parameter) => {
-      if (parameter.Type !== 'AWS::SSM::Parameter::Value<String>' || typeof parameter.Default !== 'string') {
-        throw new Error(
-          `${stackName}: parameter ${name} (${parameter.Type}) is not an SSM contract entry: ` +
-            'only AWS::SSM::Parameter::Value<String> parameters with a literal Default resolve.',
-        );
-      }
-      return lake.ssmParameterValue(parameter.Default);
-    });
+    return new ResolvedTemplate(
+      stackName,
+      template,
+      (name, parameter) => {
+        if (
+          parameter.Type !== 'AWS::SSM::Parameter::Value<String>' ||
+          typeof parameter.Default !== 'string'
+        ) {
+          throw new Error(
+            `${stackName}: parameter ${name} (${parameter.Type}) is not an SSM contract entry: ` +
+              'only AWS::SSM::Parameter::Value<String> parameters with a literal Default resolve.',
+          );
+        }
+        return lake.ssmParameterValue(parameter.Default);
+      },
+      keyId,
+    );
+  }
+
+  /** The ARN the template's one key resolves to. */
+  get keyArn(): string {
+    return `arn:${PARTITION}:kms:${REGION}:${ACCOUNT_ID}:key/${this.keyId}`;
   }
 
   /** The resolved `Value` of the template's `AWS::SSM::Parameter` named `name`. */
@@ -246,9 +265,15 @@ export class ResolvedTemplate {
         const id = String(argument[0]);
         const type = this.template.Resources?.[id]?.Type;
         if (type === 'AWS::S3::Bucket') return `arn:${PARTITION}:s3:::${bucketNameOf(id)}`;
-        if (type === 'AWS::KMS::Key') return KEY_ARN;
+        if (type === 'AWS::KMS::Key') return this.keyArn;
+        // A function's own log group and failed-events queue, named after their logical IDs.
+        if (type === 'AWS::Logs::LogGroup')
+          return `arn:${PARTITION}:logs:${REGION}:${ACCOUNT_ID}:log-group:${id}:*`;
+        if (type === 'AWS::SQS::Queue') return `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${id}`;
         if (type === 'AWS::DynamoDB::Table') return this.tableArnOf(id);
-        throw unknown(`${id} is ${type ?? 'not a resource of this template'}, not a bucket, key or table`);
+        throw unknown(
+          `${id} is ${type ?? 'not a resource of this template'}, not a bucket, key, table, log group or queue`,
+        );
       }
       case 'Fn::Join': {
         if (!Array.isArray(argument) || typeof argument[0] !== 'string' || !Array.isArray(argument[1])) {
@@ -291,7 +316,7 @@ export class ResolvedTemplate {
     }
     const type = this.template.Resources?.[name]?.Type;
     if (type === 'AWS::S3::Bucket') return bucketNameOf(name);
-    if (type === 'AWS::KMS::Key') return KEY_ID;
+    if (type === 'AWS::KMS::Key') return this.keyId;
     throw unknown(`${name} is ${type ?? 'neither a parameter nor a resource of this template'}`);
   }
 
