@@ -11,11 +11,33 @@ import { ingestSmallUpload } from './upload';
  * 4xx and writes nothing.
  */
 
-/** Under the 32 MB request limit of Cloud Functions and API Gateway, with room for headers. */
+/** Under the 32 MB request limit of Cloud Functions, with room for headers. */
 export const INLINE_LIMIT_BYTES = 25 * 1024 * 1024;
 
+/**
+ * What a deployment sets when its platform takes less: Lambda takes 6 MB of request payload, and
+ * API Gateway sends a binary body base64-encoded (4/3 of its size), so `LakeServicesStack` sets 4 MiB.
+ */
+export const INLINE_LIMIT_VARIABLE = 'INGEST_INLINE_LIMIT_BYTES';
+
+/** The inline limit from the environment, or an error at cold start that names the variable. */
+export function inlineLimitFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[INLINE_LIMIT_VARIABLE];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || value < 1 || value > INLINE_LIMIT_BYTES) {
+    throw new Error(
+      `ingest: ${INLINE_LIMIT_VARIABLE} is '${raw}'; use a whole number of bytes from 1 to ${INLINE_LIMIT_BYTES}`,
+    );
+  }
+  return value;
+}
+
 export interface IngestOptions {
-  /** Bodies above this get a 413 pointing at the upload-URL route. @default INLINE_LIMIT_BYTES */
+  /**
+   * Bodies above this get a 413 pointing at the upload-URL route.
+   * @default - `INGEST_INLINE_LIMIT_BYTES`, else INLINE_LIMIT_BYTES
+   */
   readonly inlineLimitBytes?: number;
   /** The clock of the landing key's date and the upload time. @default - the system clock */
   readonly now?: () => Date;
@@ -24,7 +46,7 @@ export interface IngestOptions {
 const ROUTE = /^\/datasets\/([^/]*)\/(objects|uploads)\/?$/;
 
 export function createIngest(options: IngestOptions = {}): HttpHandler {
-  const inlineLimitBytes = options.inlineLimitBytes ?? INLINE_LIMIT_BYTES;
+  const inlineLimitBytes = options.inlineLimitBytes ?? inlineLimitFromEnvironment() ?? INLINE_LIMIT_BYTES;
   const now = options.now ?? (() => new Date());
   return async (request, ctx) => {
     try {

@@ -58,6 +58,8 @@ export interface LakeServicesStackProps extends StackProps {
 
 /** curate copies objects of up to 5 GB to raw, streamed: more time than an HTTP handler gets. */
 const CURATE_TIMEOUT = Duration.minutes(5);
+/** The largest body ingest takes inline on Lambda; larger files go through the upload URL. */
+export const LAMBDA_INLINE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** curate reads a whole object of up to 64 MB to extract its facts. */
 const CURATE_MEMORY_MIB = 1024;
 
@@ -120,6 +122,9 @@ export class LakeServicesStack extends Stack {
     this.ingest = new PortableFunction(this, 'Ingest', {
       entry: serviceEntry('ingest'),
       stores: { buckets: { landing: bucket('landing') }, kmsKeyArn: lake.keyArn },
+      // Lambda takes 6 MB of request payload and API Gateway sends binary bodies base64-encoded (4/3):
+      // above 4 MiB ingest answers its own 413 with the upload-URL hint, before the platform refuses.
+      environment: { INGEST_INLINE_LIMIT_BYTES: String(LAMBDA_INLINE_LIMIT_BYTES) },
       description: `cdk-bis lake ${props.lakeName}: ingest, lands uploads in the landing zone`,
     });
     lake.grantWrite(this.ingest, { kinds: KINDS });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createHandlerContext, createLogger, LocalObjectStore } from '../../../functions/runtime';
-import { createIngest } from '../../../functions/ingest';
+import { createIngest, INLINE_LIMIT_BYTES, inlineLimitFromEnvironment } from '../../../functions/ingest';
 import { CSV, PNG, geoJson } from '../../fixtures/services/samples';
 
 const quiet = createLogger({ write: () => undefined });
@@ -181,6 +181,36 @@ describe('ingest small uploads', () => {
     const response = await post('/datasets/trees/objects', CSV, ok);
     expect(await response.json()).toMatchObject({ uploads: '/datasets/trees/uploads', inlineLimitBytes: 10 });
   });
+});
+
+describe('the inline limit from INGEST_INLINE_LIMIT_BYTES (what a Lambda deployment sets)', () => {
+  afterEach(() => delete process.env.INGEST_INLINE_LIMIT_BYTES);
+
+  it('answers a body over the configured limit with the 413 and the upload-URL hint', async () => {
+    process.env.INGEST_INLINE_LIMIT_BYTES = '10';
+    const root = mkdtempSync(join(tmpdir(), 'ingest-'));
+    const ingest = createIngest({ now: () => NOW });
+    const response = await ingest(
+      new Request('http://lake.test/datasets/trees/objects', {
+        method: 'POST',
+        body: CSV,
+        headers: { 'content-type': 'text/csv', 'x-file-name': 'a.csv' },
+      }),
+      createHandlerContext({ stores: { landing: new LocalObjectStore(root) }, log: quiet }),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ inlineLimitBytes: 10 });
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it.each(['0', '-1', '2.5', 'ten', String(26 * 1024 * 1024)])(
+    "refuses '%s' at cold start, naming the variable and the range",
+    (value) => {
+      expect(() => inlineLimitFromEnvironment({ INGEST_INLINE_LIMIT_BYTES: value })).toThrow(
+        `ingest: INGEST_INLINE_LIMIT_BYTES is '${value}'; use a whole number of bytes from 1 to ${INLINE_LIMIT_BYTES}`,
+      );
+    },
+  );
 });
 
 describe('ingest large uploads', () => {

@@ -282,6 +282,8 @@ describe('LakeServicesStack wiring', () => {
       BIS_STORE_PROVIDER: 's3',
       BIS_S3_KMS_KEY_ID: key,
       BIS_STORE_LANDING_BUCKET: bucket('landing'),
+      // Lambda's 6 MB payload, base64 for binary bodies: ingest's own 413 comes first, with the upload-URL hint.
+      INGEST_INLINE_LIMIT_BYTES: String(4 * 1024 * 1024),
     });
     expect(env(services.curate)).toEqual(
       expect.objectContaining({ BIS_STORES: 'landing,raw,curated', BIS_STORE_RAW_BUCKET: bucket('raw') }),
