@@ -66,6 +66,24 @@ describe('org rules through the BisChecks engine', () => {
     expect(report.violations.map((violation) => violation.ruleName)).not.toContain('ACME-1');
   });
 
+  test('the pack checks acknowledgements of org rules as it checks those of BIS rules', () => {
+    const { app, stack } = appWithBucket('acme-uploads');
+    Validations.of(stack).acknowledge({ id: 'ACME-1', reason: 'no namespace' });
+    Validations.of(stack.node.findChild('Jobs')).acknowledge({
+      id: 'BIS::ACME-1',
+      reason: 'nothing to accept',
+    });
+    const messages = evaluateApp(app, { rules: [bucketPrefix] })
+      .filter((finding) => finding.rule.id === 'BIS-ACK')
+      .map((finding) => finding.message);
+    expect(messages).toEqual([
+      expect.stringContaining(
+        "Acknowledgement id 'ACME-1' is read by CDK as 'Annotation::ACME-1' and suppresses no BIS finding; write id: 'BIS::ACME-1'.",
+      ),
+      expect.stringContaining('Acknowledgement of ACME-1 matches no finding on Shop/Jobs or below'),
+    ]);
+  });
+
   test("the CDK report links an org rule to its own documentation, not to cdk-bis's RULES.md", () => {
     const { app } = appWithBucket('shop-uploads');
     app.synth();
