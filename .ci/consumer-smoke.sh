@@ -195,6 +195,68 @@ node -e "const t=JSON.stringify(require('./cdk.out.product/Shop.template.json'))
   || { echo "consumer smoke: the product team's app imports a cross-stack value" >&2; exit 1; }
 echo "consumer smoke: a product team's app (API, two functions, a lake table, uploads) passes BisChecks and AwsSolutions with no acknowledgement of its own"
 
+# Org rules: a platform team's own rule, written against cdk-bis/rules in the consumer app, fails
+# synth, is acknowledged with BIS::ACME-1, and checks a template through cdk-bis scan --rules.
+cat > org-rules.js <<'JS'
+const { COMPLIANT, defineRule, literalString, nonCompliant } = require('cdk-bis/rules');
+
+module.exports = [
+  defineRule(__filename, {
+    id: 'ACME-1',
+    title: 'Queues are named acme-*',
+    rationale: 'The on-call runbook finds queues by their acme- prefix.',
+    fix: 'Give the queue a queueName starting with acme-.',
+    level: 'error',
+    resourceTypes: ['AWS::SQS::Queue'],
+  }, (queue) => (literalString(queue.properties.QueueName) ?? '').startsWith('acme-')
+    ? COMPLIANT
+    : nonCompliant('The queue is not named acme-*.')),
+];
+JS
+cat > org-app.js <<'JS'
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const sqs = require('aws-cdk-lib/aws-sqs');
+const { BisChecks } = require('cdk-bis');
+
+const app = new App();
+// The BIS rules are switched off here so that the org rule alone decides the synth.
+Validations.of(app).addPlugins(new BisChecks(app, { rules: require('./org-rules'), disable: new BisChecks().ruleIds }));
+const queue = new sqs.Queue(new Stack(app, 'ConsumerOrg'), 'Jobs');
+if (process.env.ACKNOWLEDGE === '1') {
+  Validations.of(queue).acknowledge({ id: 'BIS::ACME-1', reason: 'consumer smoke test: acknowledged on purpose' });
+}
+app.synth();
+JS
+set +e
+npx cdk synth --app "node org-app.js" --output cdk.out.org --quiet >synth-org.out 2>&1
+status=$?
+set -e
+[ "$status" -ne 0 ] || { echo "consumer smoke: the org rule did not fail cdk synth" >&2; cat synth-org.out >&2; exit 1; }
+grep -q "ACME-1" synth-org.out || { echo "consumer smoke: no ACME-1 error in the synth output" >&2; cat synth-org.out >&2; exit 1; }
+ACKNOWLEDGE=1 npx cdk synth --app "node org-app.js" --output cdk.out.org --quiet >synth-org-ack.out 2>&1 || {
+  echo "consumer smoke: the acknowledged org finding still failed cdk synth" >&2
+  cat synth-org-ack.out >&2
+  exit 1
+}
+echo '{ "Resources": { "Jobs": { "Type": "AWS::SQS::Queue", "Properties": { "QueueName": "jobs" } } } }' > queue.template.json
+set +e
+npx cdk-bis scan queue.template.json --rules ./org-rules.js --format json --output org-scan.json
+scan_status=$?
+set -e
+[ "$scan_status" -eq 1 ] || { echo "consumer smoke: cdk-bis scan --rules exited $scan_status, expected 1" >&2; exit 1; }
+node -e "const r=JSON.parse(require('fs').readFileSync('org-scan.json','utf8')); if (!r.findings.some(f => f.ruleId === 'ACME-1')) process.exit(1)" \
+  || { echo "consumer smoke: cdk-bis scan --rules did not report ACME-1" >&2; exit 1; }
+npx cdk-bis rules --rules ./org-rules.js | grep -q "### ACME-1 org-rules: Queues are named acme-\*" \
+  || { echo "consumer smoke: cdk-bis rules --rules does not list ACME-1" >&2; exit 1; }
+cat > check-org-types.ts <<'TS'
+import { defineRule, nonCompliant, valueAt, type AppIndex, type BisRule } from 'cdk-bis/rules';
+export const rule: BisRule = defineRule(__filename, {
+  id: 'ACME-2', title: 'T', rationale: 'R.', fix: 'F.', level: 'warning', resourceTypes: ['AWS::S3::Bucket'],
+}, (resource, index: AppIndex) => nonCompliant(`${String(valueAt(resource.properties, 'BucketName'))} ${index.stacks.length}`));
+TS
+npx tsc --noEmit --strict --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node check-org-types.ts
+echo "consumer smoke: an org rule from cdk-bis/rules fails synth, is acknowledged, runs in cdk-bis scan --rules and cdk-bis rules, and type-checks"
+
 # The shipped CI recipes, run as GitLab and GitHub Actions would, against an app whose error is in a Stage.
 node "$repo/.ci/ci-recipes-e2e.js"
 

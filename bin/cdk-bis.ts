@@ -21,17 +21,29 @@ import {
   type ReportFormat,
 } from '../policies/report';
 import { BIS_ROLES, isBisRoleName, scanTemplates } from '../policies/scan';
+import { BisChecks, type BisChecksProps } from '../policies/bis-checks';
+import { loadRulesModule, RulesModuleError } from '../policies/org-rules';
+import type { BisRule } from '../policies/rule';
+import { ALL_RULES } from '../policies/rules';
+import { renderRulesDoc, renderRulesJson } from '../policies/rules-doc';
 
 const USAGE = `Usage:
   cdk-bis scan <file|dir>... [--format text|json|sarif|junit|markdown] [--output FILE] [--role ROLE] [--root DIR]
+               [--rules FILE] [--data-platform-stacks A,B]
   cdk-bis report [cdk.out] [--format sarif|junit|markdown|json|text] [--output FILE] [--root DIR]
+  cdk-bis rules [--rules FILE] [--format markdown|json] [--output FILE]
   cdk-bis --help | --version
 
 scan     Check CloudFormation and SAM templates (JSON or YAML) with the BIS rules, as cdk synth does.
          A directory is searched for *.template.json, template.yaml/.yml and *.cfn.yaml/.yml/.json.
          --role data-platform|infrastructure|application overrides the templates' bis:role.
+         --rules FILE runs org rules too: a CommonJS or ESM module whose default export, rules export
+         or module.exports is a list of rules built with defineRule from cdk-bis/rules.
+         --data-platform-stacks A,B: only these stacks (template stack names, i.e. file names up to
+         the first dot, or paths; * matches anything) may declare bis:role data-platform (BIS-DI5).
 report   Convert cdk.out/validation-report.json (every plugin: BIS, cdk-nag packs, CloudFormation
          Validate) to a CI format. Give the cdk.out folder or the file itself. Default format: sarif.
+rules    Print the rule catalogue (docs/RULES.md), with the org rules of --rules FILE. Default: markdown.
 
 --output FILE   write there instead of standard output (the file is replaced atomically)
 --root DIR      paths in reports are relative to DIR (default: the git repository root, else .)
@@ -53,6 +65,8 @@ function main(argv: string[]): number {
       format: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
       role: { type: 'string' },
+      rules: { type: 'string' },
+      'data-platform-stacks': { type: 'string' },
       root: { type: 'string' },
       'junit-warnings': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -69,6 +83,9 @@ function main(argv: string[]): number {
     return 0;
   }
   const [command, ...inputs] = positionals;
+  const takesRules = command === 'scan' || command === 'rules';
+  const orgRules = values.rules !== undefined && takesRules ? loadRulesModule(values.rules) : undefined;
+  if (command === 'rules') return printCatalogue(inputs, values, orgRules ?? []);
   const root = resolve(values.root ?? repositoryRoot(process.cwd()));
   const format = parseFormat(values.format, command === 'scan' ? 'text' : 'sarif');
   const junitWarnings = parseJunitWarnings(values['junit-warnings'], format);
@@ -79,11 +96,19 @@ function main(argv: string[]): number {
     if (values.role !== undefined && !isBisRoleName(values.role)) {
       throw new UsageError(`--role ${values.role}: unknown role; use one of ${BIS_ROLES.join(', ')}`);
     }
-    const scan = scanTemplates(inputs, { role: values.role, root });
+    const checks = scanChecks(orgRules, values['data-platform-stacks']);
+    const scan = scanTemplates(inputs, { role: values.role, root, checks });
     report = scan.report;
     inputErrors = scan.errors.map((error) => error.message);
   } else if (command === 'report') {
     if (values.role !== undefined) throw new UsageError('--role applies to scan only');
+    if (values.rules !== undefined)
+      throw new UsageError('--rules applies to scan and rules; at synth, give BisChecks the rules');
+    if (values['data-platform-stacks'] !== undefined) {
+      throw new UsageError(
+        '--data-platform-stacks applies to scan only; at synth, give BisChecks dataPlatformStacks',
+      );
+    }
     if (inputs.length > 1) throw new UsageError(`report takes one cdk.out directory, not ${inputs.length}`);
     report = readValidationReport(cloudAssemblyOf(inputs[0] ?? 'cdk.out'), { root });
   } else {
@@ -98,6 +123,53 @@ function main(argv: string[]): number {
   for (const message of inputErrors) process.stderr.write(`cdk-bis: ${message}\n`);
   // Input errors win: a file that could not be read was not checked, so "no errors" would be a lie.
   return inputErrors.length > 0 ? 2 : exitStatusOf(report);
+}
+
+/** `cdk-bis rules`: the catalogue, built-in and org rules, from the generator of docs/RULES.md. */
+function printCatalogue(
+  inputs: readonly string[],
+  values: { format?: string; output?: string; role?: string; root?: string; 'data-platform-stacks'?: string },
+  orgRules: readonly BisRule[],
+): number {
+  if (inputs.length > 0) throw new UsageError(`rules takes no inputs, not ${inputs.join(' ')}`);
+  for (const option of ['role', 'root', 'data-platform-stacks'] as const) {
+    if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to rules`);
+  }
+  const format = values.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json') {
+    throw new UsageError(`--format ${format}: rules prints markdown or json`);
+  }
+  const rules = [...ALL_RULES, ...orgRules];
+  const rendered = format === 'json' ? renderRulesJson(rules) : renderRulesDoc(rules);
+  if (values.output !== undefined) writeAtomically(values.output, rendered);
+  else process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  return 0;
+}
+
+/** The scan's pack settings from --rules and --data-platform-stacks, checked as BisChecks checks them. */
+function scanChecks(
+  orgRules: readonly BisRule[] | undefined,
+  platformStacks: string | undefined,
+): BisChecksProps {
+  let dataPlatformStacks: string[] | undefined;
+  if (platformStacks !== undefined) {
+    dataPlatformStacks = platformStacks.split(',').map((name) => name.trim());
+    if (dataPlatformStacks.some((name) => name === '')) {
+      throw new UsageError(
+        `--data-platform-stacks ${JSON.stringify(platformStacks)}: give stack names or paths separated by commas, e.g. DataLake,Orders*`,
+      );
+    }
+  }
+  const checks: BisChecksProps = {
+    ...(orgRules !== undefined ? { rules: orgRules } : {}),
+    ...(dataPlatformStacks !== undefined ? { dataPlatformStacks } : {}),
+  };
+  try {
+    void new BisChecks(undefined, checks);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return checks;
 }
 
 /** An option given twice would silently keep only its last value: say so instead. */
@@ -159,7 +231,11 @@ function run(): void {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ReportInputError || isParseArgsError(error);
+    const known =
+      error instanceof UsageError ||
+      error instanceof ReportInputError ||
+      error instanceof RulesModuleError ||
+      isParseArgsError(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cdk-bis: ${known ? message : `internal error: ${message}`}\n`);
     if (error instanceof UsageError || isParseArgsError(error))

@@ -64,7 +64,7 @@ function problemOf(
   findings: readonly BisFinding[],
   knownRuleIds: ReadonlySet<string>,
 ): string | undefined {
-  const ruleLike = RULE_LIKE_ID.exec(id);
+  const ruleLike = RULE_LIKE_ID.exec(id) ?? orgRuleLike(id, knownRuleIds);
   const namespace = ruleLike?.[1];
   const ruleId = ruleLike?.[2].toUpperCase();
   if (ruleLike === null || ruleId === undefined) return undefined; // another plugin's rule
@@ -85,6 +85,16 @@ function problemOf(
   return used
     ? undefined
     : `Acknowledgement of ${ruleId} matches no finding on ${path || 'the app'} or below; delete it, or move it to the construct the finding names.`;
+}
+
+/** `ACME-1` or `<namespace>::ACME-1` for an org rule the pack runs, in the shape of a RULE_LIKE_ID match. */
+function orgRuleLike(
+  id: string,
+  knownRuleIds: ReadonlySet<string>,
+): [string, string | undefined, string] | null {
+  const separator = id.lastIndexOf('::');
+  const ruleId = separator >= 0 ? id.slice(separator + 2) : id;
+  return knownRuleIds.has(ruleId) ? [id, separator >= 0 ? id.slice(0, separator) : undefined, ruleId] : null;
 }
 
 /** The finding's subject: the construct the acknowledgement was written on. */

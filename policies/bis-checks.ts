@@ -13,13 +13,10 @@ import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
 import { LEVELS, type BisRule, type Level, type Verdict } from './rule';
-import { ALL_RULES } from './rules';
 import { stageErrors, stageGateViolation, stageNotice } from './stage-notice';
 
-const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
-
 export { BIS_PLUGIN_NAME } from './acknowledgement';
-export type { BisChecksProps } from './configuration';
+export type { BisBudget, BisChecksProps } from './configuration';
 export type { BisFinding, FoundResource } from './finding';
 export { RULES_DOC_URL } from './rules-doc';
 
@@ -33,12 +30,16 @@ export class BisChecks extends NagPack {
   public readonly name = BIS_PLUGIN_NAME;
   public readonly version = PACKAGE_VERSION;
   public readonly ruleIds: string[];
+  /** The rules that run: the BIS rules, then the org rules (`rules`), less the disabled ones. */
+  public readonly rules: readonly BisRule[];
 
   private readonly failOn: 'error' | 'warning';
   private readonly levels: Readonly<Record<string, Level>>;
   private readonly rulesByType = new Map<string, BisRule[]>();
   private readonly rulesForEveryType: BisRule[] = [];
   private readonly configuration: PackConfiguration;
+  /** Every rule ID an acknowledgement may name: the BIS rules and the org rules, disabled or not. */
+  private readonly knownRuleIds: ReadonlySet<string>;
 
   constructor(scope?: IConstruct, props: BisChecksProps = {}) {
     super(scope);
@@ -46,7 +47,9 @@ export class BisChecks extends NagPack {
     this.configuration = packConfiguration(props);
     this.failOn = this.configuration.failOn;
     this.levels = this.configuration.levels;
-    this.ruleIds = this.configuration.rules.map((rule) => rule.id);
+    this.rules = this.configuration.rules;
+    this.ruleIds = this.rules.map((rule) => rule.id);
+    this.knownRuleIds = new Set(this.configuration.catalogue.map((rule) => rule.id));
     // Dispatch by resource type: a resource meets only the rules written for its type.
     for (const rule of this.configuration.rules) {
       for (const type of rule.resourceTypes) {
@@ -123,7 +126,7 @@ export class BisChecks extends NagPack {
   ): BisFinding[] {
     const index = AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf);
     const findings = this.evaluateIndex(index);
-    return [...findings, ...acknowledgementFindings(scope, findings, KNOWN_RULE_IDS, index.stacks)];
+    return [...findings, ...acknowledgementFindings(scope, findings, this.knownRuleIds, index.stacks)];
   }
 
   private evaluateIndex(index: AppIndex): BisFinding[] {

@@ -2,7 +2,7 @@ import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViola
 import { acknowledgementHint } from './acknowledgement';
 import type { BisFinding } from './finding';
 import type { BisRule, PackCheck } from './rule';
-import { RULES_DOC_URL } from './rules-doc';
+import { documentationOf } from './rules-doc';
 
 type Violation = PolicyViolation & { violatingResources: PolicyViolatingResource[] };
 
@@ -72,13 +72,15 @@ function describe(rule: BisRule | PackCheck): RuleDescription {
   const hint = acknowledgementHint(rule.id, 'construct');
   const general = `${rule.fix} ${hint}`;
   const byType = new Map(Object.entries(rule.fixes ?? {}).map(([type, fix]) => [type, `${fix} ${hint}`]));
+  const documentation = documentationOf(rule);
   return {
     fixOf: (resourceType) => byType.get(resourceType) ?? general,
     ruleMetadata: {
       title: rule.title,
       family: rule.family,
       diktat: rule.diktat,
-      documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
+      // An org rule without a link of its own is not in docs/RULES.md: no link rather than a broken one.
+      ...(documentation !== undefined ? { documentation } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_INDEX_SETTINGS, type IndexSettings } from './engine/app-index';
+import { DEFAULT_INDEX_SETTINGS, type IndexSettings, type PerUserBudget } from './engine/app-index';
+import { checkedOrgRules } from './org-rules';
 import { LEVELS, type BisRule, type Level } from './rule';
 import { ALL_RULES } from './rules';
 
@@ -38,6 +39,43 @@ export interface BisChecksProps {
    * or `npx cdk-bis report cdk.out`
    */
   readonly gateStageStacks?: boolean;
+  /**
+   * Org rules, built with `defineRule` from `cdk-bis/rules` under your own ID prefix (`ACME-1`),
+   * run beside the BIS rules with the same levels, `disable` and acknowledgements (`BIS::ACME-1`).
+   *
+   * @default - the BIS rules only
+   */
+  readonly rules?: readonly BisRule[];
+  /**
+   * The per-user budget BIS-CO10 checks the always-on monthly floor against, e.g.
+   * `{ users: 500, monthlyPerUser: 10, currency: 'EUR', usdPerUnit: 1.08 }`.
+   *
+   * @default - no budget: BIS-CO10 is not applicable
+   */
+  readonly budget?: BisBudget;
+  /**
+   * The stacks that may declare the role `data-platform`: stack names or construct paths, `*`
+   * matching any characters (`['DataLake', 'Orders*']`). Any other data-platform stack is a
+   * BIS-DI5 error.
+   *
+   * @default - every data-platform declaration is trusted
+   */
+  readonly dataPlatformStacks?: readonly string[];
+}
+
+/** "About 10 € per user per month": the budget BIS-CO10 checks. */
+export interface BisBudget {
+  /** How many people use the app: a positive integer. */
+  readonly users: number;
+  /** The budget per user per month, in `currency`: more than 0. */
+  readonly monthlyPerUser: number;
+  readonly currency: 'EUR' | 'USD';
+  /**
+   * How many USD one EUR is worth (prices are USD list prices): required, and more than 0, for EUR.
+   *
+   * @default - none; with 'USD' leave it out
+   */
+  readonly usdPerUnit?: number;
 }
 
 /** The pack's settings once checked: what the run reads. */
@@ -47,12 +85,16 @@ export interface PackConfiguration {
   readonly levels: Readonly<Record<string, Level>>;
   /** The rules that run, in catalogue order. */
   readonly rules: readonly BisRule[];
+  /** Every rule, disabled ones included: the BIS rules, then the org rules. */
+  readonly catalogue: readonly BisRule[];
   readonly settings: IndexSettings;
 }
 
 /** Check the props and resolve their defaults. Every mistake is an error that names the field and the value. */
 export function packConfiguration(props: BisChecksProps): PackConfiguration {
-  const known = new Set(ALL_RULES.map((rule) => rule.id));
+  const orgRules = props.rules === undefined ? [] : checkedOrgRules(props.rules, 'BisChecks: rules');
+  const catalogue = [...ALL_RULES, ...orgRules];
+  const known = new Set(catalogue.map((rule) => rule.id));
   const rejectUnknown = (ids: readonly string[], field: string): void => {
     const bad = ids.filter((id) => !known.has(id));
     if (bad.length > 0) {
@@ -112,9 +154,61 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
     failOn: props.failOn ?? 'error',
     gateStageStacks: props.gateStageStacks ?? false,
     levels: props.levels ?? {},
-    rules: ALL_RULES.filter((rule) => !disabled.has(rule.id)),
-    settings: { costAllocationTagKeys: tagKeys },
+    rules: catalogue.filter((rule) => !disabled.has(rule.id)),
+    catalogue,
+    settings: {
+      costAllocationTagKeys: tagKeys,
+      ...(props.budget !== undefined ? { budget: checkedBudget(props.budget) } : {}),
+      ...(props.dataPlatformStacks !== undefined
+        ? { dataPlatformStacks: checkedStackPatterns(props.dataPlatformStacks) }
+        : {}),
+    },
   };
+}
+
+/** The budget, each field checked: a wrong one would make BIS-CO10 pass or fail for nothing. */
+function checkedBudget(budget: BisBudget): PerUserBudget {
+  if (typeof budget !== 'object' || budget === null) {
+    throw new Error(
+      `BisChecks: budget must be { users, monthlyPerUser, currency, usdPerUnit? }, not ${JSON.stringify(budget)}.`,
+    );
+  }
+  const { users, monthlyPerUser, currency, usdPerUnit } = budget;
+  if (typeof users !== 'number' || !Number.isInteger(users) || users <= 0) {
+    throw new Error(
+      `BisChecks: budget.users must be a positive integer (people using the app), not ${JSON.stringify(users)}.`,
+    );
+  }
+  if (typeof monthlyPerUser !== 'number' || !Number.isFinite(monthlyPerUser) || monthlyPerUser <= 0) {
+    throw new Error(
+      `BisChecks: budget.monthlyPerUser must be a number above 0 (e.g. 10), not ${JSON.stringify(monthlyPerUser)}.`,
+    );
+  }
+  if (currency === 'USD') {
+    if (usdPerUnit !== undefined) {
+      throw new Error("BisChecks: budget.usdPerUnit converts EUR to USD; with currency 'USD' leave it out.");
+    }
+    return { users, monthlyPerUser, currency, usdPerUnit: 1 };
+  }
+  if (currency !== 'EUR') {
+    throw new Error(`BisChecks: budget.currency must be 'EUR' or 'USD', not ${JSON.stringify(currency)}.`);
+  }
+  if (typeof usdPerUnit !== 'number' || !Number.isFinite(usdPerUnit) || usdPerUnit <= 0) {
+    throw new Error(
+      `BisChecks: budget.usdPerUnit must be the USD value of one EUR, above 0 (e.g. 1.08), since prices are in USD; got ${JSON.stringify(usdPerUnit)}.`,
+    );
+  }
+  return { users, monthlyPerUser, currency, usdPerUnit };
+}
+
+/** Stack names or construct paths with `*`; an empty list is meaningful: no stack of this app is the platform. */
+function checkedStackPatterns(patterns: readonly string[]): readonly string[] {
+  if (!isStringList(patterns) || patterns.some((pattern) => pattern.trim() === '')) {
+    throw new Error(
+      `BisChecks: dataPlatformStacks must be a list of stack names or construct paths (with *), e.g. ['DataLake'], not ${JSON.stringify(patterns)}.`,
+    );
+  }
+  return patterns;
 }
 
 function isStringList(value: unknown): value is readonly string[] {

@@ -1,6 +1,7 @@
 export {
   BisChecks,
   BIS_PLUGIN_NAME,
+  type BisBudget,
   type BisChecksProps,
   type BisFinding,
   type FoundResource,

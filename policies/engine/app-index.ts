@@ -22,6 +22,19 @@ import {
 export interface IndexSettings {
   /** Tag keys every cost-bearing resource must carry. */
   readonly costAllocationTagKeys: readonly string[];
+  /** The per-user budget BIS-CO10 checks. @default - no budget: BIS-CO10 is not applicable */
+  readonly budget?: PerUserBudget;
+  /** Stack names or construct paths (`*` wildcards) that may declare data-platform (BIS-DI5). @default - every declaration is trusted */
+  readonly dataPlatformStacks?: readonly string[];
+}
+
+/** The budget of the diktat "about 10 € per user per month", checked and resolved. */
+export interface PerUserBudget {
+  readonly users: number;
+  readonly monthlyPerUser: number;
+  readonly currency: 'EUR' | 'USD';
+  /** How many USD one unit of `currency` is worth (1 for USD): prices are in USD. */
+  readonly usdPerUnit: number;
 }
 
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, win32 } from 'path';
 import { fileURLToPath } from 'url';
-import { FAMILIES, type Family } from '../rule';
+import { FAMILIES, isBuiltInRuleId, ORG_RULE_ID, type Family } from '../rule';
+import { BIS_PLUGIN_NAME } from '../marks';
 import type { FileLocation, ReportFinding } from './model';
 
 /*
@@ -27,12 +28,16 @@ const BIS_RULE_ID = /^BIS-([A-Z]+)[0-9]+$/;
 
 /**
  * The family a rule is counted in: a BIS rule's diktat family from its ID prefix
- * (`BIS-DI1` → `DI data independence`), any other plugin's rules under the plugin's name.
+ * (`BIS-DI1` → `DI data independence`), an org rule's under its prefix (`ACME-1` → `ACME org rules`),
+ * any other plugin's rules under the plugin's name.
  */
 export function familyOf(rule: { readonly id: string; readonly plugin: string }): string {
   const code = BIS_RULE_ID.exec(rule.id)?.[1];
   if (code !== undefined && Object.prototype.hasOwnProperty.call(FAMILIES, code)) {
     return `${code} ${FAMILIES[code as Family]}`;
+  }
+  if (rule.plugin === BIS_PLUGIN_NAME && !isBuiltInRuleId(rule.id) && ORG_RULE_ID.test(rule.id)) {
+    return `${rule.id.slice(0, rule.id.indexOf('-'))} org rules`;
   }
   return rule.plugin;
 }

@@ -36,6 +36,7 @@ export function renderMarkdown(report: FindingsReport): string {
   if (acknowledged.length > 0) lines.push('## Acknowledged', '', ...acknowledgementTable(acknowledged), '');
   const costed = report.findings.filter((finding) => finding.monthlyCostUsd !== undefined);
   if (costed.length > 0) lines.push('## Always-on cost estimate', '', ...costSection(costed), '');
+  lines.push(...budgetSection(report.findings));
   return lines.join('\n');
 }
 
@@ -145,6 +146,29 @@ function costSection(costed: readonly ReportFinding[]): string[] {
     `List prices in ${PRICE_REGION}, in USD, for ${HOURS_PER_MONTH} hours a month, before free tier, Savings Plans, ` +
       `discounts and tax, recorded on ${PRICES_TAKEN_ON}; usage charges (data processed, requests, capacity units) ` +
       'come on top. Estimates for comparing designs, not bills.',
+  ];
+}
+
+/** The rule that compares the always-on floor per user with the budget (`BisChecks({ budget })`). */
+const BUDGET_RULE_ID = 'BIS-CO10';
+
+/**
+ * The always-on cost per user against the budget, open or acknowledged: an acknowledged overrun is
+ * in no Errors section, and a reviewer should still see it.
+ */
+function budgetSection(findings: readonly ReportFinding[]): string[] {
+  const over = findings.filter((finding) => finding.ruleId === BUDGET_RULE_ID);
+  if (over.length === 0) return [];
+  return [
+    '## Per-user budget',
+    '',
+    ...over.map(
+      (finding) =>
+        `- ${code(finding.stack)}${finding.acknowledgement ? ` (acknowledged: ${inline(reasonOrPlaceholder(finding.acknowledgement.reason))})` : ''}: ${inline(finding.message)}`,
+    ),
+    '',
+    'The always-on floor only: what idle resources cost at list prices, before pay-per-use charges (requests, duration, data processed, storage).',
+    '',
   ];
 }
 

@@ -2,7 +2,7 @@ import { join, resolve } from 'path';
 import { BIS_PLUGIN_NAME, RULES_DOC_URL } from '../bis-checks';
 import { PACKAGE_VERSION } from '../package-version';
 import { STAGE_GATE_ID } from '../stage-notice';
-import type { Level } from '../rule';
+import { isBuiltInRuleId, type Level } from '../rule';
 import { ALL_RULES } from '../rules';
 import { CloudAssemblyLocations } from './cloud-assembly-locations';
 import { relativeToRoot, userFrameOf } from './locations';
@@ -127,8 +127,11 @@ function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: str
   const bisRule = plugin === BIS_PLUGIN_NAME ? BIS_RULES.get(violation.ruleName) : undefined;
   const documentation = metadata.documentation;
   const isLink = documentation !== undefined && /^https?:\/\//.test(documentation);
+  // Only BIS rules are in docs/RULES.md; an org rule (`ACME-1`) has its own link or none.
   const inPackage =
-    plugin === BIS_PLUGIN_NAME && !isLink
+    plugin === BIS_PLUGIN_NAME &&
+    !isLink &&
+    (documentation !== undefined || isBuiltInRuleId(violation.ruleName))
       ? (documentation ?? `${RULES_DOC_URL}#${violation.ruleName.toLowerCase()}`)
       : undefined;
   let helpUri: string | undefined;

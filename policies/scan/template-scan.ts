@@ -2,16 +2,10 @@ import { dirname, resolve } from 'path';
 import { acknowledgementHint } from '../acknowledgement';
 import { PACKAGE_VERSION } from '../package-version';
 import { BIS_ROLES, isBisRoleName, type BisRoleName } from '../../lib/roles';
-import {
-  BIS_PLUGIN_NAME,
-  BisChecks,
-  RULES_DOC_URL,
-  type BisChecksProps,
-  type BisFinding,
-} from '../bis-checks';
+import { BIS_PLUGIN_NAME, BisChecks, type BisChecksProps, type BisFinding } from '../bis-checks';
 import { templateStacks, type IndexedTemplate } from '../engine/app-index';
 import { isObject } from '../engine/template-values';
-import { ALL_RULES } from '../rules';
+import { documentationOf } from '../rules-doc';
 import { type FindingsReport, type ReportFinding, type ReportRule } from '../report';
 import { declaredRole } from './declared-role';
 import { discoverTemplates } from './discovery';
@@ -81,20 +75,22 @@ export function scanTemplates(paths: readonly string[], options: ScanOptions = {
   const lines = new Map(loaded.map((template) => [template.file, template.resourceLines]));
   const findings = checks.evaluateTemplates(templates).map((finding) => reportFinding(finding, lines));
   const stacks = templateStacks(templates);
-  const enabled = new Set(checks.ruleIds);
   const sorted = sortErrors(errors);
   return {
     report: {
       tool: { name: 'cdk-bis', version: PACKAGE_VERSION },
-      rules: ALL_RULES.filter((rule) => enabled.has(rule.id)).map((rule): ReportRule => ({
-        id: rule.id,
-        plugin: BIS_PLUGIN_NAME,
-        name: rule.name,
-        title: rule.title,
-        description: rule.rationale,
-        fix: `${rule.fix} ${acknowledgementHint(rule.id, 'template')}`,
-        documentation: `${RULES_DOC_URL}#${rule.id.toLowerCase()}`,
-      })),
+      rules: checks.rules.map((rule): ReportRule => {
+        const documentation = documentationOf(rule);
+        return {
+          id: rule.id,
+          plugin: BIS_PLUGIN_NAME,
+          name: rule.name,
+          title: rule.title,
+          description: rule.rationale,
+          fix: `${rule.fix} ${acknowledgementHint(rule.id, 'template')}`,
+          ...(documentation !== undefined ? { documentation } : {}),
+        };
+      }),
       findings,
       unchecked: sorted.map((error) => ({
         file: error.file,

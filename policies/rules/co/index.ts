@@ -7,6 +7,7 @@ import OnDemandCapacity from './OnDemandCapacity';
 import PlatformBucketLifecycle from './PlatformBucketLifecycle';
 import Arm64Functions from './Arm64Functions';
 import CostAllocationTags from './CostAllocationTags';
+import PerUserBudget from './PerUserBudget';
 
 export {
   ALWAYS_ON_PRICES,
@@ -31,4 +32,5 @@ export const CO_RULES = [
   PlatformBucketLifecycle,
   Arm64Functions,
   CostAllocationTags,
+  PerUserBudget,
 ];

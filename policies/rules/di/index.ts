@@ -2,6 +2,7 @@ import ContractNotCrossStackReference from './ContractNotCrossStackReference';
 import DataStoresOnlyInDataPlatform from './DataStoresOnlyInDataPlatform';
 import PlatformIndependentOfApplications from './PlatformIndependentOfApplications';
 import RetainPlatformData from './RetainPlatformData';
+import TrustedDataPlatformStacks from './TrustedDataPlatformStacks';
 
 export { PERSISTENT_DATA_STORE_TYPES } from './data-stores';
 
@@ -11,4 +12,5 @@ export const DI_RULES = [
   PlatformIndependentOfApplications,
   ContractNotCrossStackReference,
   RetainPlatformData,
+  TrustedDataPlatformStacks,
 ];
