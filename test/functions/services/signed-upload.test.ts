@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 /** CSV rows with random values: distinct bytes that curate reads as a table. */
-function csvOf(bytes: number): Buffer {
+function csvOf(bytes: number): Buffer<ArrayBuffer> {
   const random = randomBytes(Math.ceil(bytes / 4) + 16);
   const rows = ['tree,lat,lon,height'];
   let size = rows[0].length + 1;
@@ -34,7 +34,7 @@ function csvOf(bytes: number): Buffer {
     rows.push(row);
     size += row.length + 1;
   }
-  return Buffer.from(`${rows.join('\n')}\n`).subarray(0, bytes);
+  return Buffer.from(`${rows.join('\n')}\n`.slice(0, bytes));
 }
 
 interface Grant {
@@ -142,11 +142,16 @@ describe('upload URLs of the dev server', () => {
   });
 
   it.each([
-    ['the wrong content type', 'image/png', (body: Buffer) => body, /signed for content type text\/csv/],
+    [
+      'the wrong content type',
+      'image/png',
+      (body: Buffer<ArrayBuffer>) => body,
+      /signed for content type text\/csv/,
+    ],
     [
       'a size other than the signed one',
       'text/csv',
-      (body: Buffer) => body.subarray(0, 10),
+      (body: Buffer<ArrayBuffer>) => Buffer.from(body.subarray(0, 10)),
       /signed for \d+ bytes/,
     ],
   ])('refuses a PUT with %s as JSON 403 and stores nothing', async (_case, contentType, sent, message) => {
