@@ -1,10 +1,11 @@
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import type { Server } from 'http';
+import type { RequestListener, Server } from 'http';
 import type { AddressInfo } from 'net';
-import { gcpHttp } from '../runtime';
+import { createLogger, gcpHttp } from '../runtime';
 import type { HttpHandler, Logger, ObjectStore } from '../runtime';
 import { lakeRouter } from './router';
 import { LocalLake } from './local-lake';
+import { isUploadPath, signedUpload, type UploadListener } from './signed-upload';
 
 /** The one functions-framework target that `npm start` serves. */
 export const LAKE_TARGET = 'lake';
@@ -28,20 +29,36 @@ export interface LakeServer {
 
 export async function serveLake(props: ServeLakeProps): Promise<LakeServer> {
   const host = props.host ?? '127.0.0.1';
+  const log = props.log ?? createLogger();
   // The upload URLs need the server's address, known once it listens: the stores are filled in then.
   const stores: Record<string, ObjectStore> = {};
   let route: HttpHandler = () => Response.json({ error: 'the lake is starting' }, { status: 503 });
+  let upload: UploadListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ error: 'the lake is starting: send the upload again in a moment' }));
+  };
   gcpHttp(LAKE_TARGET, (request, ctx) => route(request, ctx), { stores });
   const server: Server = getTestServer(LAKE_TARGET);
+  // Large uploads go around functions-framework, whose body parser would hold the whole body in memory.
+  const listeners = server.listeners('request');
+  if (listeners.length !== 1) {
+    throw new Error(
+      `functions-framework's server has ${listeners.length} request listeners, not its one express app; pin @google-cloud/functions-framework 5.0.5`,
+    );
+  }
+  const framework = listeners[0] as RequestListener;
+  server.removeAllListeners('request');
+  server.on('request', (req, res) => (isUploadPath(req.url) ? upload(req, res) : framework(req, res)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(props.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
-  const lake = new LocalLake({ lakeDir: props.lakeDir, publicBaseUrl: url, log: props.log });
+  const lake = new LocalLake({ lakeDir: props.lakeDir, publicBaseUrl: url, log });
   Object.assign(stores, lake.stores);
-  route = lakeRouter(lake);
+  route = lakeRouter();
+  upload = signedUpload(lake, log);
   await lake.catchUp();
   return {
     url,
