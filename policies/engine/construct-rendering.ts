@@ -1,4 +1,4 @@
-import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { Token, type CfnResource, type Stack } from 'aws-cdk-lib';
 import { literalString, type TemplateObject, type TemplateValue } from './template-values';
 
 /*
@@ -29,10 +29,18 @@ export interface EntryAttributes {
   readonly condition?: string;
 }
 
-/** The construct's template `Properties`: read lazily when they can be, else rendered whole. */
+/**
+ * The construct's template `Properties`. Nothing is read until a rule looks at a key: many rules
+ * take `resource.properties` first and then look only for the types they judge.
+ */
 export function constructProperties(construct: CfnResource): TemplateObject {
-  if (hasOverrides(construct)) return (wholeEntry(construct).Properties as TemplateObject | undefined) ?? {};
-  return lazyProperties(construct) ?? resolvedProperties(construct);
+  return new Proxy<TemplateObject>({}, new PropertiesProxy(construct));
+}
+
+/** The logical ID, as resolving `construct.logicalId` gives it, without a trip through the token resolver. */
+export function logicalIdOf(construct: CfnResource): string {
+  const logicalId = (construct as unknown as { _synthesizeLogicalId(): string })._synthesizeLogicalId();
+  return Token.isUnresolved(logicalId) ? String(construct.stack.resolve(logicalId)) : logicalId;
 }
 
 /** The construct's DeletionPolicy, UpdateReplacePolicy, Metadata and Condition, as its template entry has them. */
@@ -69,29 +77,46 @@ function wholeEntry(construct: CfnResource): TemplateObject {
   return Object.values(full.Resources ?? {})[0] ?? {};
 }
 
-/** Every property resolved at once, then mapped to template names, as `_toCloudFormation()` does. */
-function resolvedProperties(construct: CfnResource): TemplateObject {
-  const l1 = construct as unknown as L1Internals;
-  const resolved = construct.stack.resolve(l1.cfnProperties) as Record<string, unknown> | undefined;
-  return (resolved ? l1.renderProperties(resolved) : {}) as TemplateObject;
+/** What the proxy reads from: the template keys in template order, and each one's value. */
+interface PropertyView {
+  readonly templateKeys: Iterable<string>;
+  isTemplateKey(key: string): boolean;
+  value(templateKey: string): TemplateValue | undefined;
 }
 
-/**
- * The properties as a view that resolves each on first read, or undefined when they cannot be
- * read one by one (an L1 whose rendering is not a renaming of its keys).
- */
-function lazyProperties(construct: CfnResource): TemplateObject | undefined {
+/** The properties to read: one by one when the class allows it, else rendered whole as CDK does. */
+function openView(construct: CfnResource): PropertyView {
+  if (hasOverrides(construct))
+    return new RenderedView((wholeEntry(construct).Properties as TemplateObject) ?? {});
   const l1 = construct as unknown as L1Internals;
   const raw = l1.cfnProperties;
-  // A key that is itself a token is resolved with the whole object; rare enough to render whole.
-  if (Object.keys(raw).some((key) => key.includes('${Token['))) return undefined;
   const names = templateNames(construct, raw);
-  return names && new Proxy<TemplateObject>({}, new LazyProperties(construct.stack, l1, raw, names));
+  if (names) return new OneByOneView(construct.stack, l1, raw, names);
+  const resolved = construct.stack.resolve(raw) as Record<string, unknown> | undefined;
+  return new RenderedView((resolved ? l1.renderProperties(resolved) : {}) as TemplateObject);
+}
+
+/** Properties rendered at once (CDK's `renderProperties` lists unset keys as undefined: they are absent). */
+class RenderedView implements PropertyView {
+  public readonly templateKeys: string[];
+
+  constructor(private readonly properties: TemplateObject) {
+    this.templateKeys = Object.keys(properties).filter((key) => properties[key] !== undefined);
+  }
+
+  public isTemplateKey(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.properties, key);
+  }
+
+  public value(templateKey: string): TemplateValue | undefined {
+    return this.properties[templateKey];
+  }
 }
 
 /**
  * The template key of each property the construct sets, in template order, as the class's
- * `renderProperties` maps them; undefined when that mapping is not a plain renaming.
+ * `renderProperties` maps them; undefined when they cannot be read one by one: the mapping is not
+ * a plain renaming, or a key is itself a token (resolved with the whole object).
  */
 function templateNames(
   construct: CfnResource,
@@ -99,8 +124,15 @@ function templateNames(
 ): Map<string, string> | undefined {
   let known = TEMPLATE_NAMES.get(construct.constructor);
   if (known === null) return undefined;
-  const keys = Object.keys(raw).filter((key) => raw[key] !== undefined);
-  if (!known || keys.some((key) => !known!.has(key))) {
+  const keys: string[] = [];
+  let unknown = known === undefined;
+  for (const key in raw) {
+    if (raw[key] === undefined) continue;
+    if (key.includes('${Token[')) return undefined;
+    keys.push(key);
+    unknown ||= !known!.has(key);
+  }
+  if (unknown) {
     const probed = probeNames(construct as unknown as L1Internals, keys, known);
     // A failed rendering (a required property missing) says nothing of the class: this one renders whole.
     if (probed === undefined) return undefined;
@@ -110,7 +142,7 @@ function templateNames(
   }
   // Template order: the order `renderProperties` writes its keys in, which the known map keeps.
   const byTemplateKey = new Map<string, string>();
-  for (const [key, templateKey] of known) if (raw[key] !== undefined) byTemplateKey.set(templateKey, key);
+  for (const [key, templateKey] of known!) if (raw[key] !== undefined) byTemplateKey.set(templateKey, key);
   return byTemplateKey;
 }
 
@@ -147,42 +179,40 @@ function isProbe(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The proxy behind `lazyProperties`. A read resolves one property; listing the keys (spread,
+ * The proxy behind `constructProperties`. A read resolves one property; listing the keys (spread,
  * `Object.keys`, `in`) resolves the ones it must, since a property that resolves to undefined is
  * not in the template.
  */
-class LazyProperties implements ProxyHandler<TemplateObject> {
-  private readonly values = new Map<string, TemplateValue | undefined>();
-  private probes?: Record<string, unknown>;
+class PropertiesProxy implements ProxyHandler<TemplateObject> {
+  private opened?: PropertyView;
 
-  constructor(
-    private readonly stack: Stack,
-    private readonly l1: L1Internals,
-    private readonly raw: Record<string, unknown>,
-    /** Template key → the L1's property key, in template order. */
-    private readonly names: ReadonlyMap<string, string>,
-  ) {}
+  // Not `construct`: that name is the proxy trap for `new`.
+  constructor(private readonly l1: CfnResource) {}
 
   // Anything not a property (`hasOwnProperty`, `toJSON`...) reads as it would on a plain object.
   public get(target: TemplateObject, key: string | symbol): unknown {
-    return typeof key === 'string' && this.names.has(key) ? this.value(key) : Reflect.get(target, key);
+    const view = this.view();
+    return typeof key === 'string' && view.isTemplateKey(key) ? view.value(key) : Reflect.get(target, key);
   }
 
   public has(target: TemplateObject, key: string | symbol): boolean {
-    return typeof key === 'string' && this.names.has(key)
-      ? this.value(key) !== undefined
+    const view = this.view();
+    return typeof key === 'string' && view.isTemplateKey(key)
+      ? view.value(key) !== undefined
       : Reflect.has(target, key);
   }
 
   public ownKeys(): string[] {
-    return [...this.names.keys()].filter((templateKey) => this.value(templateKey) !== undefined);
+    const view = this.view();
+    return [...view.templateKeys].filter((templateKey) => view.value(templateKey) !== undefined);
   }
 
   public getOwnPropertyDescriptor(
     _target: TemplateObject,
-    templateKey: string | symbol,
+    key: string | symbol,
   ): PropertyDescriptor | undefined {
-    const value = typeof templateKey === 'string' ? this.value(templateKey) : undefined;
+    const view = this.view();
+    const value = typeof key === 'string' && view.isTemplateKey(key) ? view.value(key) : undefined;
     return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };
   }
 
@@ -199,7 +229,34 @@ class LazyProperties implements ProxyHandler<TemplateObject> {
     return false;
   }
 
-  private value(templateKey: string): TemplateValue | undefined {
+  private view(): PropertyView {
+    this.opened ??= openView(this.l1);
+    return this.opened;
+  }
+}
+
+/** Each property resolved on first read, then mapped to its template shape as `_toCloudFormation()` maps it. */
+class OneByOneView implements PropertyView {
+  private readonly values = new Map<string, TemplateValue | undefined>();
+  private probes?: Record<string, unknown>;
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly l1: L1Internals,
+    private readonly raw: Record<string, unknown>,
+    /** Template key → the L1's property key, in template order. */
+    private readonly names: ReadonlyMap<string, string>,
+  ) {}
+
+  public get templateKeys(): Iterable<string> {
+    return this.names.keys();
+  }
+
+  public isTemplateKey(key: string): boolean {
+    return this.names.has(key);
+  }
+
+  public value(templateKey: string): TemplateValue | undefined {
     if (this.values.has(templateKey)) return this.values.get(templateKey);
     const key = this.names.get(templateKey);
     const value = key === undefined ? undefined : this.render(key, templateKey);
@@ -207,7 +264,6 @@ class LazyProperties implements ProxyHandler<TemplateObject> {
     return value;
   }
 
-  /** One property as `_toCloudFormation()` writes it: resolved, then mapped to its template shape. */
   private render(key: string, templateKey: string): TemplateValue | undefined {
     const resolved: unknown = this.stack.resolve(this.raw[key]);
     if (resolved === undefined || passesThrough(resolved)) return resolved as TemplateValue | undefined;

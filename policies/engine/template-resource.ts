@@ -1,6 +1,11 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type { BisRoleName } from '../../lib/roles';
-import { constructProperties, entryAttributes, type EntryAttributes } from './construct-rendering';
+import {
+  constructProperties,
+  entryAttributes,
+  logicalIdOf,
+  type EntryAttributes,
+} from './construct-rendering';
 import { isObject, literalString, type TemplateObject } from './template-values';
 
 /** One stack (or nested stack, or scanned template) as rules see it. */
@@ -73,13 +78,15 @@ export class ConstructResource implements TemplateResource {
   constructor(
     public readonly construct: CfnResource,
     public readonly stack: StackInfo,
+    /** The construct path, when the caller already knows it. */
+    path?: string,
   ) {
     this.type = construct.cfnResourceType;
-    this.path = construct.node.path;
+    this.path = path ?? construct.node.path;
   }
 
   public get logicalId(): string {
-    this.renderedLogicalId ??= String(this.construct.stack.resolve(this.construct.logicalId));
+    this.renderedLogicalId ??= logicalIdOf(this.construct);
     return this.renderedLogicalId;
   }
 
