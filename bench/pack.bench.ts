@@ -1,6 +1,7 @@
 /*
  * `npm run bench:pack`: validation cost of BisChecks against bare synth and cdk-nag's packs, on
- * generated apps of 1,000, 5,000 and 10,000 resources. One process, interleaved repeats, medians.
+ * generated apps of 1,000, 5,000 and 10,000 resources (at synth), and of 50 and 5,000 resources
+ * before synth (`validateScope` in a unit test). One process, interleaved repeats, medians.
  * Not part of `npm test`; figures go to BENCHMARKS.md.
  */
 import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
@@ -12,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { cpus, tmpdir, totalmem } from 'os';
+import { cpus, loadavg, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { BisChecks } from '../policies/bis-checks';
 
@@ -20,6 +21,8 @@ import { BisChecks } from '../policies/bis-checks';
 process.env.CDK_VALIDATION = 'false';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+/** Sizes of the before-synth path: unit tests call `validateScope(stack)` on an app never synthesized. */
+const BEFORE_SYNTH_SIZES = (process.env.BENCH_BEFORE_SYNTH_SIZES ?? '50,5000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const RESOURCES_PER_STACK = 120;
 
@@ -118,6 +121,41 @@ async function measure(): Promise<void> {
   rmSync(workdir, { recursive: true, force: true });
 }
 
+/** Before synth, BisChecks and ServerlessChecks on the same fresh app, in alternating order. */
+interface BeforeSynthRecord {
+  readonly bis: number[];
+  readonly serverless: number[];
+  resources: number;
+}
+const beforeSynth = new Map<number, BeforeSynthRecord>();
+
+async function measureBeforeSynth(): Promise<void> {
+  // Warm-up: both packs' code paths compiled before the first measure, so neither pays for the JIT.
+  const warmUp = buildApp(200, join(workdir, 'warm-up'));
+  for (let i = 0; i < 3; i++) {
+    new BisChecks().validateScope(warmUp);
+    new ServerlessChecks().validateScope(warmUp);
+  }
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    for (const size of BEFORE_SYNTH_SIZES) {
+      const record = beforeSynth.get(size) ?? { bis: [], serverless: [], resources: 0 };
+      beforeSynth.set(size, record);
+      const app = buildApp(size, join(workdir, `before-synth-${size}-${repeat}`));
+      record.resources = countResources(app);
+      const packs: ['bis' | 'serverless', () => void][] = [
+        ['bis', () => new BisChecks().validateScope(app)],
+        ['serverless', () => new ServerlessChecks().validateScope(app)],
+      ];
+      if (repeat % 2 === 1) packs.reverse();
+      for (const [measure, run] of packs) record[measure].push(await time(run));
+      console.error(`before synth: repeat ${repeat + 1}/${REPEATS} size ${size}: done`);
+    }
+  }
+}
+
+const fmtRatio = (ratios: number[]) =>
+  `${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+
 function report(): void {
   const rows = SIZES.map((size) => {
     const record = samples.get(size)!;
@@ -134,10 +172,6 @@ function report(): void {
       bis: m('bis'),
       serverless: m('serverless'),
       awsSolutions: m('awsSolutions'),
-      bisOverServerless: ratio(
-        (i) => record.bis[i],
-        (i) => record.serverless[i],
-      ),
       bisOverAppRun: ratio(
         (i) => record.bis[i],
         (i) => record.construct[i] + record.synth[i],
@@ -149,25 +183,37 @@ function report(): void {
     };
   });
 
-  const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+  const fmt = (ms: number) => (ms < 20 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(0)} ms`);
+  const load = loadavg().map((value) => value.toFixed(1));
   const lines = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}; load average ${loadAtStart.join(' ')} at the start, ${load.join(' ')} at the end.`,
     '',
-    '"App run" is construct + `app.synth()`, what `cdk synth` costs a user; "synth" is `app.synth()` alone. Times are medians; ratios are medians of the ratios within each repeat.',
+    '"Before synth" is `validateScope` on an app never synthesized (a unit test), after a warm-up, BisChecks and ServerlessChecks in alternating order; "at synth" is `validateScope` on the synthesized app (what `cdk synth` runs). "App run" is construct + `app.synth()`, what `cdk synth` costs a user; "synth" is `app.synth()` alone. Times are medians; ratios are medians of the ratios within each repeat, with their spread.',
     '',
-    '| target size | CfnResources | construct | synth | app run | BisChecks | ServerlessChecks | AwsSolutionsChecks | BisChecks / Serverless | BisChecks / app run | BisChecks / synth |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.construct + r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${r.bisOverServerless.toFixed(2)} | ${(100 * r.bisOverAppRun).toFixed(1)} % | ${(100 * r.bisOverSynth).toFixed(1)} % |`,
-    ),
+    '| path | target size | CfnResources | construct | synth | app run | BisChecks | ServerlessChecks | AwsSolutionsChecks | BisChecks / Serverless | spread | BisChecks / app run | BisChecks / synth |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...BEFORE_SYNTH_SIZES.map((size) => {
+      const record = beforeSynth.get(size)!;
+      const ratios = record.bis.map((bis, i) => bis / record.serverless[i]);
+      return `| before synth | ${size} | ${record.resources} | — | — | — | ${fmt(median(record.bis))} | ${fmt(median(record.serverless))} | — | ${fmtRatio(ratios)} | — | — |`;
+    }),
+    ...rows.map((r) => {
+      const record = samples.get(r.size)!;
+      const ratios = record.bis.map((bis, i) => bis / record.serverless[i]);
+      return `| at synth | ${r.size} | ${r.resources} | ${fmt(r.construct)} | ${fmt(r.synth)} | ${fmt(r.construct + r.synth)} | ${fmt(r.bis)} | ${fmt(r.serverless)} | ${fmt(r.awsSolutions)} | ${fmtRatio(ratios)} | ${(100 * r.bisOverAppRun).toFixed(1)} % | ${(100 * r.bisOverSynth).toFixed(1)} % |`;
+    }),
   ];
   // Every per-repeat ratio, so that a reader sees the spread behind each median.
   lines.push('', 'BisChecks / ServerlessChecks in each repeat:');
+  for (const size of BEFORE_SYNTH_SIZES) {
+    const record = beforeSynth.get(size)!;
+    const ratios = record.bis.map((bis, i) => (bis / record.serverless[i]).toFixed(2));
+    lines.push(`- before synth, ${size}: ${ratios.join(', ')}`);
+  }
   for (const size of SIZES) {
     const record = samples.get(size)!;
     const ratios = record.bis.map((bis, i) => (bis / record.serverless[i]).toFixed(2));
-    lines.push(`- ${size}: ${ratios.join(', ')}`);
+    lines.push(`- at synth, ${size}: ${ratios.join(', ')}`);
   }
   const smallest = samples.get(1000);
   const largest = samples.get(10000);
@@ -179,7 +225,10 @@ function report(): void {
   console.log(lines.join('\n'));
 }
 
-measure()
+const loadAtStart = loadavg().map((value) => value.toFixed(1));
+
+measureBeforeSynth()
+  .then(measure)
   .then(report)
   .catch((error: unknown) => {
     console.error(error);

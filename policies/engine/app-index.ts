@@ -144,8 +144,8 @@ export class AppIndex {
         if (template) {
           index.addTemplateResources(info, template, constructsByStack.get(stack) ?? [], { exports: false });
         } else {
-          for (const { construct } of constructsByStack.get(stack) ?? []) {
-            index.addResource(new ConstructResource(construct, info));
+          for (const { construct, path } of constructsByStack.get(stack) ?? []) {
+            index.addResource(new ConstructResource(construct, info, path));
           }
         }
       });

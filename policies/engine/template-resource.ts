@@ -1,5 +1,11 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import type { BisRoleName } from '../../lib/roles';
+import {
+  constructProperties,
+  entryAttributes,
+  logicalIdOf,
+  type EntryAttributes,
+} from './construct-rendering';
 import { isObject, literalString, type TemplateObject } from './template-values';
 
 /** One stack (or nested stack, or scanned template) as rules see it. */
@@ -59,51 +65,55 @@ export interface TemplateResource {
 }
 
 /**
- * A CDK L1 resource seen as its template entry. Properties render on first read only, because
- * resolving a resource is the dominant cost of a validation run and many rules never need them.
+ * A CDK L1 resource seen as its template entry. Nothing is resolved until a rule reads it, and then
+ * only what it reads (see construct-rendering.ts): resolving is the dominant cost of a run before synth.
  */
 export class ConstructResource implements TemplateResource {
   public readonly type: string;
   public readonly path: string;
-  private rendered?: TemplateObject;
+  private renderedProperties?: TemplateObject;
+  private attributes?: EntryAttributes;
   private renderedLogicalId?: string;
 
   constructor(
     public readonly construct: CfnResource,
     public readonly stack: StackInfo,
+    /** The construct path, when the caller already knows it. */
+    path?: string,
   ) {
     this.type = construct.cfnResourceType;
-    this.path = construct.node.path;
+    this.path = path ?? construct.node.path;
   }
 
   public get logicalId(): string {
-    this.renderedLogicalId ??= String(Stack.of(this.construct).resolve(this.construct.logicalId));
+    this.renderedLogicalId ??= logicalIdOf(this.construct);
     return this.renderedLogicalId;
   }
 
   public get properties(): TemplateObject {
-    return (this.render().Properties as TemplateObject | undefined) ?? {};
+    this.renderedProperties ??= constructProperties(this.construct);
+    return this.renderedProperties;
   }
 
   public get deletionPolicy(): string | undefined {
-    return literalString(this.render().DeletionPolicy);
+    return this.entry().deletionPolicy;
   }
 
   public get updateReplacePolicy(): string | undefined {
-    return literalString(this.render().UpdateReplacePolicy);
+    return this.entry().updateReplacePolicy;
   }
 
   public get metadata(): TemplateObject {
-    return (this.render().Metadata as TemplateObject | undefined) ?? {};
+    return this.entry().metadata;
   }
 
   public get condition(): string | undefined {
-    return literalString(this.render().Condition);
+    return this.entry().condition;
   }
 
-  private render(): TemplateObject {
-    this.rendered ??= renderConstruct(this.construct);
-    return this.rendered;
+  private entry(): EntryAttributes {
+    this.attributes ??= entryAttributes(this.construct);
+    return this.attributes;
   }
 }
 
@@ -130,37 +140,4 @@ export class JsonResource implements TemplateResource {
     this.updateReplacePolicy = literalString(entry.UpdateReplacePolicy);
     this.condition = literalString(entry.Condition);
   }
-}
-
-interface L1Internals {
-  readonly cfnProperties: Record<string, unknown>;
-  readonly rawOverrides: Record<string, unknown>;
-  renderProperties(props: Record<string, unknown>): Record<string, unknown>;
-}
-
-/**
- * Render one resource as `_toCloudFormation()` would. The fast path resolves the L1 properties
- * then maps them to CloudFormation names; a resource with escape-hatch overrides takes CDK's own
- * rendering so that every override is honoured exactly.
- */
-function renderConstruct(construct: CfnResource): TemplateObject {
-  const stack = Stack.of(construct);
-  const l1 = construct as unknown as L1Internals;
-  if (Object.keys(l1.rawOverrides ?? {}).length > 0) {
-    const full = stack.resolve(
-      (construct as unknown as { _toCloudFormation(): unknown })._toCloudFormation(),
-    ) as {
-      Resources?: Record<string, TemplateObject>;
-    };
-    return Object.values(full.Resources ?? {})[0] ?? {};
-  }
-  const options = construct.cfnOptions;
-  const resolvedProps = stack.resolve(l1.cfnProperties) as Record<string, unknown> | undefined;
-  return {
-    Properties: (resolvedProps ? l1.renderProperties(resolvedProps) : {}) as TemplateObject,
-    DeletionPolicy: options.deletionPolicy ?? null,
-    UpdateReplacePolicy: options.updateReplacePolicy ?? null,
-    Metadata: (stack.resolve(options.metadata) ?? {}) as TemplateObject,
-    Condition: options.condition ? (stack.resolve(options.condition.logicalId) as string) : null,
-  };
 }

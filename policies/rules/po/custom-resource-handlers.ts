@@ -36,13 +36,19 @@ function deployPlumbing(stack: StackInfo, index: AppIndex): ReadonlySet<string> 
   };
   for (const resource of index.resourcesOf(stack)) {
     if (isCustomResource(resource.type)) {
-      const { ServiceToken, ...rest } = resource.properties;
-      add(serviceTokens, ServiceToken);
-      add(otherUses, rest);
-    } else if (index.isMachinery(resource)) {
+      add(serviceTokens, resource.properties.ServiceToken);
+    } else if (index.isMachinery(resource) && FUNCTION_TYPES.includes(resource.type)) {
       // The Provider framework's functions name the user's handlers in their environment.
-      if (FUNCTION_TYPES.includes(resource.type)) add(serviceTokens, resource.properties.Environment);
-    } else if (!SUPPORTING_TYPES.has(resource.type)) {
+      add(serviceTokens, resource.properties.Environment);
+    }
+  }
+  // Most stacks have no custom resource: then no other use need be read (reading every property is the cost).
+  if (serviceTokens.size === 0) return serviceTokens;
+  for (const resource of index.resourcesOf(stack)) {
+    if (isCustomResource(resource.type)) {
+      const { ServiceToken: _serviceToken, ...rest } = resource.properties;
+      add(otherUses, rest);
+    } else if (!index.isMachinery(resource) && !SUPPORTING_TYPES.has(resource.type)) {
       add(otherUses, resource.properties);
     }
     // A SAM function's Events are callers of the function itself.

@@ -156,21 +156,19 @@ function coverageOf(resource: unknown, bucket: string): { bucket: boolean; objec
     // `p*` covers every key when `p` matches a prefix of `bucket/`: the final `*` takes any key after it.
     objects: patterns.some(
       (pattern) =>
-        pattern.endsWith('*') &&
-        Array.from({ length: objectsPrefix.length + 1 }, (_, end) => objectsPrefix.slice(0, end)).some(
-          (prefix) => globMatches(pattern.slice(0, -1), prefix),
-        ),
+        pattern.endsWith('*') && globMatches(pattern.slice(0, -1), objectsPrefix, { prefix: true }),
     ),
   };
 }
 
-/** IAM resource matching: `*` is any run of characters, `?` any one character. */
-function globMatches(pattern: string, text: string): boolean {
+/** IAM resource matching: `*` is any run of characters, `?` any one character; `prefix`: on some prefix of the text. */
+function globMatches(pattern: string, text: string, options: { prefix?: boolean } = {}): boolean {
   const source = pattern
     .split('')
     .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, 's').test(text);
+  // Without the end anchor, a match from the start is a match of some prefix (the empty one included).
+  return new RegExp(`^${source}${options.prefix ? '' : '$'}`, 's').test(text);
 }
 
 function insecureTransportCondition(condition: unknown): boolean {
