@@ -67,13 +67,27 @@ interface RuleDescription {
   readonly ruleMetadata: Record<string, string>;
 }
 
+/**
+ * The fix a finding prints: its own resource type's when the rule gives one, else the rule's whole
+ * fix, with how to acknowledge it. Synth and `cdk-bis report` both print this text.
+ */
+export function findingFix(
+  rule: Pick<BisRule | PackCheck, 'id' | 'fix' | 'fixes'>,
+  resourceType?: string,
+): string {
+  const own = resourceType !== undefined ? rule.fixes?.[resourceType] : undefined;
+  return `${own ?? rule.fix} ${acknowledgementHint(rule.id, 'construct')}`;
+}
+
 /** A rule's fix text and metadata are the same for all its findings: built once per rule and report. */
 function describe(rule: BisRule | PackCheck): RuleDescription {
-  const hint = acknowledgementHint(rule.id, 'construct');
-  const general = `${rule.fix} ${hint}`;
-  const byType = new Map(Object.entries(rule.fixes ?? {}).map(([type, fix]) => [type, `${fix} ${hint}`]));
+  const byType = new Map<string, string>();
   return {
-    fixOf: (resourceType) => byType.get(resourceType) ?? general,
+    fixOf: (resourceType) => {
+      let fix = byType.get(resourceType);
+      if (fix === undefined) byType.set(resourceType, (fix = findingFix(rule, resourceType)));
+      return fix;
+    },
     ruleMetadata: {
       title: rule.title,
       family: rule.family,

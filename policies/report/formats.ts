@@ -72,6 +72,9 @@ const KEY_ORDER = [
   'reason',
   'at',
   'monthlyCostUsd',
+  'unchecked',
+  'stacks',
+  'alwaysOn',
 ];
 
 /** The FindingsReport itself, with the same key order whoever built its objects. */

@@ -103,7 +103,7 @@ function testCase(
   const rule = rules.get(`${first.plugin}\u0000${first.ruleId}`);
   const body = [
     ...open.map((finding) => `[${finding.severity}] ${finding.message}`),
-    ...(rule?.fix !== undefined ? [`Fix: ${rule.fix}`] : []),
+    ...((first.fix ?? rule?.fix) !== undefined ? [`Fix: ${first.fix ?? rule?.fix}`] : []),
     ...(first.source ? [`Source: ${formatLocation(first.source)}`] : []),
     ...(first.template
       ? [

@@ -97,7 +97,7 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
   );
   const level = LEVELS.find((candidate) => levels.has(candidate)) ?? 'warning';
   const family = familyOf(rule);
-  const help = ruleHelp(rule);
+  const help = ruleHelp(rule, findings);
   return {
     id: rule.id,
     name: rule.name ?? rule.id,
@@ -114,10 +114,22 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
  * The rule's documentation, carried in the log so that a reviewer needs no link: why it matters, how
  * to fix a finding, and where the full text is (a link, or the page shipped in the package).
  */
-function ruleHelp(rule: ReportRule): { text: string; markdown: string } {
+function ruleHelp(rule: ReportRule, findings: readonly ReportFinding[]): { text: string; markdown: string } {
   const why =
     rule.description !== undefined && rule.description !== rule.title ? rule.description : undefined;
-  const fix = rule.fix ?? (why === undefined ? rule.title : undefined);
+  // The fixes of the types this report found, not every type the rule handles.
+  const found = [
+    ...new Set(
+      findings
+        .filter((finding) => finding.ruleId === rule.id && finding.plugin === rule.plugin)
+        .map((finding) => finding.fix)
+        .filter((fix): fix is string => fix !== undefined),
+    ),
+  ];
+  const fix =
+    (found.length > 0 ? found.join('\n\n') : undefined) ??
+    rule.fix ??
+    (why === undefined ? rule.title : undefined);
   const where =
     rule.helpUri !== undefined
       ? { text: `Documentation: ${rule.helpUri}`, markdown: `[Documentation](${rule.helpUri})` }
