@@ -1,5 +1,6 @@
 import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { acknowledgementHint } from './acknowledgement';
+import { IN_BASELINE } from './baseline';
 import type { BisFinding } from './finding';
 import type { BisRule, PackCheck } from './rule';
 import { RULES_DOC_URL } from './rules-doc';
@@ -31,20 +32,30 @@ export function policyValidationReport(
     let description = described.get(finding.rule);
     if (!description) described.set(finding.rule, (description = describe(finding.rule)));
     const fix = description.fixOf(finding.resource.type);
+    // A baselined finding goes to CDK as an info, which never fails synth, even where CDK recomputes
+    // success from severities (any acknowledgement in the app); reports read its level back.
+    const baselined = finding.baselined === true && finding.acknowledgedReason === undefined;
+    const severity = baselined ? 'info' : finding.level;
     let violation = sameMessage.find(
-      (candidate) => candidate.severity === finding.level && candidate.fix === fix,
+      (candidate) =>
+        candidate.severity === severity &&
+        candidate.fix === fix &&
+        (candidate.ruleMetadata?.baseline === IN_BASELINE) === baselined &&
+        (!baselined || candidate.ruleMetadata?.level === finding.level),
     );
     if (!violation) {
+      let ruleMetadata: Record<string, string> = description.ruleMetadata;
+      // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
+      if (finding.monthlyCostUsd !== undefined) {
+        ruleMetadata = { ...ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) };
+      }
+      if (baselined) ruleMetadata = { ...ruleMetadata, baseline: IN_BASELINE, level: finding.level };
       violation = {
         ruleName: finding.rule.id,
-        description: `[${finding.rule.id}] ${finding.message}`,
+        description: `[${finding.rule.id}] ${baselined ? `(${IN_BASELINE}) ` : ''}${finding.message}`,
         fix,
-        severity: finding.level,
-        // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
-        ruleMetadata:
-          finding.monthlyCostUsd !== undefined
-            ? { ...description.ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
-            : description.ruleMetadata,
+        severity,
+        ruleMetadata,
         violatingResources: [],
       };
       sameMessage.push(violation);
@@ -56,7 +67,7 @@ export function policyValidationReport(
     });
   }
   const failing = findings.some(
-    (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
+    (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined && !finding.baselined,
   );
   return { success: !failing, violations, pluginVersion: options.pluginVersion };
 }

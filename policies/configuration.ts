@@ -1,3 +1,4 @@
+import { BaselineInputError, readBaseline, type Baseline } from './baseline';
 import { DEFAULT_INDEX_SETTINGS, type IndexSettings } from './engine/app-index';
 import { LEVELS, type BisRule, type Level } from './rule';
 import { ALL_RULES } from './rules';
@@ -28,6 +29,14 @@ export interface BisChecksProps {
    * @default ['bis:owner', 'bis:cost-center']
    */
   readonly costAllocationTagKeys?: readonly string[];
+  /**
+   * A baseline file written by `npx cdk-bis baseline`, relative to the directory `cdk synth` runs
+   * in: its findings are reported as "in baseline" and do not fail synth; new findings do. It is
+   * read when the pack is constructed, and a missing or malformed file is an error.
+   *
+   * @default - no baseline: every finding counts
+   */
+  readonly baseline?: string;
 }
 
 /** The pack's settings once checked: what the run reads. */
@@ -37,6 +46,8 @@ export interface PackConfiguration {
   /** The rules that run, in catalogue order. */
   readonly rules: readonly BisRule[];
   readonly settings: IndexSettings;
+  /** The baseline's entries, read once. @default - no baseline */
+  readonly baseline?: Baseline;
 }
 
 /** Check the props and resolve their defaults. Every mistake is an error that names the field and the value. */
@@ -92,12 +103,28 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
     );
   }
   const disabled = new Set(props.disable ?? []);
+  const baseline = props.baseline !== undefined ? packBaseline(props.baseline) : undefined;
   return {
+    ...(baseline ? { baseline } : {}),
     failOn: props.failOn ?? 'error',
     levels: props.levels ?? {},
     rules: ALL_RULES.filter((rule) => !disabled.has(rule.id)),
     settings: { costAllocationTagKeys: tagKeys },
   };
+}
+
+function packBaseline(file: unknown): Baseline {
+  if (typeof file !== 'string' || file.trim() === '') {
+    throw new Error(
+      `BisChecks: baseline must be the path of a baseline file, e.g. 'bis-baseline.json', not ${JSON.stringify(file)}.`,
+    );
+  }
+  try {
+    return readBaseline(file);
+  } catch (error) {
+    if (error instanceof BaselineInputError) throw new Error(`BisChecks: ${error.message}.`);
+    throw error;
+  }
 }
 
 function isStringList(value: unknown): value is readonly string[] {

@@ -75,6 +75,8 @@ const KEY_ORDER = [
   'unchecked',
   'stacks',
   'alwaysOn',
+  'baseline',
+  'stale',
 ];
 
 /** The FindingsReport itself, with the same key order whoever built its objects. */

@@ -11,9 +11,10 @@ import {
   type FindingsReport,
   type ReportFinding,
   type ReportRule,
+  isOpen,
   reasonOrPlaceholder,
 } from './model';
-import { familyOf, formatLocation, primaryLocation } from './locations';
+import { familyOf, formatLocation, primaryLocation, staleEntryLine } from './locations';
 
 /*
  * A Markdown summary for a pull request: counts per stack and the clean stacks, the errors with
@@ -33,11 +34,13 @@ export function renderMarkdown(report: FindingsReport): string {
   if (report.findings.length === 0) {
     lines.push(unchecked.length > 0 ? 'No findings in the inputs that could be read.' : 'No findings.', '');
     if (clean.length > 0) lines.push(cleanLine(clean), '');
+    lines.push(...staleSection(report));
     if (alwaysOn.length > 0) lines.push('## Always-on cost estimate', '', ...costSection([], alwaysOn), '');
     return lines.join('\n');
   }
-  const open = report.findings.filter((finding) => !finding.acknowledgement);
+  const open = report.findings.filter(isOpen);
   const acknowledged = report.findings.filter((finding) => finding.acknowledgement);
+  const baselined = report.findings.filter((finding) => finding.baseline && !finding.acknowledgement);
   const stacks = [...new Set(report.findings.map((finding) => finding.stack))].sort(compareText);
   const plugins = [...new Set(report.findings.map((finding) => finding.plugin))];
   lines.push(
@@ -65,12 +68,44 @@ export function renderMarkdown(report: FindingsReport): string {
       '',
     );
   }
+  if (baselined.length > 0) lines.push(...baselineSection(baselined, report.baseline?.file));
+  lines.push(...staleSection(report));
   if (acknowledged.length > 0) lines.push('## Acknowledged', '', ...acknowledgementTable(acknowledged), '');
   const costed = report.findings.filter((finding) => finding.monthlyCostUsd !== undefined);
   if (costed.length > 0 || alwaysOn.length > 0) {
     lines.push('## Always-on cost estimate', '', ...costSection(costed, alwaysOn), '');
   }
   return lines.join('\n');
+}
+
+/** Findings a baseline holds: shown, since they are still there, but apart from the ones that fail. */
+function baselineSection(baselined: readonly ReportFinding[], file: string | undefined): string[] {
+  return [
+    '## In baseline',
+    '',
+    `${count(baselined.length, 'finding')} ${file !== undefined ? `in ${code(file)} ` : ''}${baselined.length === 1 ? 'is' : 'are'} reported but ${baselined.length === 1 ? 'does' : 'do'} not fail.`,
+    '',
+    '| Rule | Severity | Resource | Message |',
+    '| --- | --- | --- | --- |',
+    ...baselined.map(
+      (finding) =>
+        `| ${cell(inline(finding.ruleId))} | ${finding.severity} | ${cell(code(finding.resourcePath))} | ${cell(inline(finding.message))} |`,
+    ),
+    '',
+  ];
+}
+
+function staleSection(report: FindingsReport): string[] {
+  const stale = report.baseline?.stale ?? [];
+  if (stale.length === 0) return [];
+  return [
+    '## Fixed baseline entries',
+    '',
+    `${count(stale.length, 'entry', 'entries')} of ${code(report.baseline?.file ?? '')} ${stale.length === 1 ? 'matches' : 'match'} no finding:`,
+    '',
+    ...stale.map((entry) => `- ${inline(staleEntryLine(entry))}`),
+    '',
+  ];
 }
 
 /** The checked stacks without a single finding: a reviewer sees they were checked, not forgotten. */
@@ -85,15 +120,17 @@ function cleanLine(clean: readonly string[]): string {
 
 /** `N errors, N warnings, N infos (N acknowledged)`: open findings by severity, then the acknowledged ones. */
 export function summaryLine(findings: readonly ReportFinding[]): string {
-  const open = findings.filter((finding) => !finding.acknowledgement);
+  const open = findings.filter(isOpen);
   const counts = LEVELS.map((level) =>
     count(open.filter((finding) => finding.severity === level).length, level),
   );
-  return `${counts.join(', ')} (${findings.length - open.length} acknowledged)`;
+  const acknowledged = findings.filter((finding) => finding.acknowledgement).length;
+  const baselined = findings.filter((finding) => finding.baseline && !finding.acknowledgement).length;
+  return `${counts.join(', ')} (${acknowledged} acknowledged${baselined > 0 ? `, ${baselined} in baseline` : ''})`;
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 function stackSummary(stack: string, findings: readonly ReportFinding[]): string[] {
@@ -103,9 +140,10 @@ function stackSummary(stack: string, findings: readonly ReportFinding[]): string
   ];
   families.sort((a, b) => familyRank(a) - familyRank(b) || compareText(a, b));
   const row = (label: string, rows: readonly ReportFinding[]): string => {
-    const open = rows.filter((finding) => !finding.acknowledgement);
+    const open = rows.filter(isOpen);
     const cells = LEVELS.map((level) => open.filter((finding) => finding.severity === level).length);
-    return `| ${label} | ${[...cells, rows.length - open.length].join(' | ')} |`;
+    const acknowledged = rows.filter((finding) => finding.acknowledgement).length;
+    return `| ${label} | ${[...cells, acknowledged].join(' | ')} |`;
   };
   return [
     `### ${code(stack)}`,

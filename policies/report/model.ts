@@ -1,3 +1,4 @@
+import type { BaselineEntry } from '../baseline';
 import type { Level } from '../rule';
 
 /*
@@ -55,6 +56,8 @@ export interface ReportFinding {
   readonly monthlyCostUsd?: number;
   /** How to fix this finding, for its own resource type. @default - the rule's `fix` */
   readonly fix?: string;
+  /** Set when a baseline holds the finding: reported as suppressed "in baseline", never failing. */
+  readonly baseline?: true;
 }
 
 /** An input that could not be read or parsed, and so was not checked (scan). */
@@ -84,11 +87,18 @@ export interface FindingsReport {
   readonly stacks?: readonly string[];
   /** Always-on resources no rule reports, counted in the always-on cost. @default - none */
   readonly alwaysOn?: readonly AlwaysOnResource[];
+  /** The baseline the findings were matched against, and its entries that matched none. @default - no baseline */
+  readonly baseline?: { readonly file: string; readonly stale: readonly BaselineEntry[] };
 }
 
 /** Exit status of `cdk-bis`: 0 no error findings, 1 error findings, 2 usage, input or parse error. */
 export function exitStatusOf(report: FindingsReport): 0 | 1 {
-  return report.findings.some((finding) => finding.severity === 'error' && !finding.acknowledgement) ? 1 : 0;
+  return report.findings.some((finding) => finding.severity === 'error' && isOpen(finding)) ? 1 : 0;
+}
+
+/** Neither acknowledged nor in a baseline: a finding that counts. */
+export function isOpen(finding: ReportFinding): boolean {
+  return !finding.acknowledgement && !finding.baseline;
 }
 
 /** What reports print for an acknowledgement: its reason, or a placeholder when the reason is empty. */

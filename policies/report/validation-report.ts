@@ -1,5 +1,6 @@
 import { join, resolve } from 'path';
 import { ACKNOWLEDGEMENT_CHECK } from '../acknowledgement-check';
+import { IN_BASELINE } from '../baseline';
 import { BIS_PLUGIN_NAME, RULES_DOC_URL } from '../bis-checks';
 import { findingFix } from '../cdk-report';
 import { PACKAGE_VERSION } from '../package-version';
@@ -79,6 +80,10 @@ export function readValidationReport(
       if (!rules.has(key)) rules.set(key, rule);
       const message = withoutRulePrefix(violation.ruleName, violation.description ?? '') || rule.title;
       const monthlyCostUsd = Number(violation.ruleMetadata?.monthlyCostUsd ?? Number.NaN);
+      // BisChecks reports a baselined finding as info, so that CDK never fails on it, with its own level beside.
+      const baselined =
+        plugin.pluginName === BIS_PLUGIN_NAME && violation.ruleMetadata?.baseline === IN_BASELINE;
+      const severity = levelOf(baselined ? violation.ruleMetadata?.level : violation.severity);
       for (const construct of violation.violatingConstructs) {
         const located = assembly.locate(construct.constructPath, construct.cloudFormationResource);
         // CDK keeps the innermost frames only: a construct a library made inside user code (the
@@ -91,7 +96,7 @@ export function readValidationReport(
         findings.push({
           ruleId: violation.ruleName,
           plugin: plugin.pluginName,
-          severity: levelOf(violation.severity),
+          severity,
           message,
           stack: located.stack,
           ...(located.logicalId !== undefined ? { logicalId: located.logicalId } : {}),
@@ -109,6 +114,7 @@ export function readValidationReport(
             : {}),
           ...(Number.isFinite(monthlyCostUsd) ? { monthlyCostUsd } : {}),
           ...(fix !== undefined ? { fix } : {}),
+          ...(baselined && !acknowledged ? { baseline: true as const } : {}),
         });
       }
     }
