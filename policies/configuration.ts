@@ -122,7 +122,8 @@ function packBaseline(file: unknown): Baseline {
   try {
     return readBaseline(file);
   } catch (error) {
-    if (error instanceof BaselineInputError) throw new Error(`BisChecks: ${error.message}.`);
+    if (error instanceof BaselineInputError)
+      throw new Error(`BisChecks: ${error.message}.`, { cause: error });
     throw error;
   }
 }
