@@ -260,3 +260,37 @@ echo "consumer smoke: an org rule from cdk-bis/rules fails synth, is acknowledge
 # The shipped CI recipes, run as GitLab and GitHub Actions would, against an app whose error is in a Stage.
 node "$repo/.ci/ci-recipes-e2e.js"
 
+
+# Baselines: an existing app adopts the pack without fixing everything first; a new error still fails.
+cat > baseline-app.js <<'JS'
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
+const { BisChecks, BisRole } = require('cdk-bis');
+
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app, process.env.BASELINE ? { baseline: process.env.BASELINE } : {}));
+const lake = new Stack(app, 'LegacyLake');
+BisRole.of(lake).set('data-platform');
+new s3.Bucket(lake, 'Legacy');
+if (process.env.NEW_BUCKET === '1') new s3.Bucket(lake, 'Added');
+app.synth();
+JS
+set +e
+npx cdk synth --app "node baseline-app.js" --output cdk.out.baseline --quiet >/dev/null 2>&1
+set -e
+npx cdk-bis baseline cdk.out.baseline --output bis-baseline.json >/dev/null
+node -e "const b=JSON.parse(require('fs').readFileSync('bis-baseline.json','utf8')); if (b.version !== 1 || !b.findings.some(f => f.constructPath === 'LegacyLake/Legacy/Resource')) process.exit(1)" \
+  || { echo "consumer smoke: bis-baseline.json lacks the legacy bucket's findings" >&2; cat bis-baseline.json >&2; exit 1; }
+BASELINE=bis-baseline.json npx cdk synth --app "node baseline-app.js" --output cdk.out.baseline --quiet >synth-baseline.out 2>&1 || {
+  echo "consumer smoke: findings in the baseline still failed cdk synth" >&2
+  cat synth-baseline.out >&2
+  exit 1
+}
+npx cdk-bis report cdk.out.baseline --baseline bis-baseline.json --format text >/dev/null \
+  || { echo "consumer smoke: cdk-bis report --baseline failed on baselined findings" >&2; exit 1; }
+set +e
+NEW_BUCKET=1 BASELINE=bis-baseline.json npx cdk synth --app "node baseline-app.js" --output cdk.out.baseline --quiet >/dev/null 2>&1
+new_status=$?
+set -e
+[ "$new_status" -ne 0 ] || { echo "consumer smoke: a finding not in the baseline passed cdk synth" >&2; exit 1; }
+echo "consumer smoke: cdk-bis baseline writes the legacy findings; synth passes with them and fails on a new one"

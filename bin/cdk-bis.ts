@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 /*
  * The cdk-bis CLI: `cdk-bis scan` checks CloudFormation and SAM templates with the BIS rules;
- * `cdk-bis report` converts CDK's validation report into SARIF, JUnit, Markdown, JSON or text.
+ * `cdk-bis report` converts CDK's validation report into SARIF, JUnit, Markdown, JSON or text;
+ * `cdk-bis baseline` writes the last synth's findings to a baseline file.
  * Exit status: 0 no error findings, 1 error findings, 2 usage, input or parse error.
  */
 import { existsSync, renameSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import {
+  BaselineInputError,
+  DEFAULT_BASELINE_FILE,
+  readBaseline,
+  renderBaseline,
+} from '../policies/baseline';
+import {
+  applyBaseline,
+  baselineEntriesOf,
   exitStatusOf,
   JUNIT_WARNINGS,
   PACKAGE_VERSION,
@@ -29,8 +38,9 @@ import { renderRulesDoc, renderRulesJson } from '../policies/rules-doc';
 
 const USAGE = `Usage:
   cdk-bis scan <file|dir>... [--format text|json|sarif|junit|markdown] [--output FILE] [--role ROLE] [--root DIR]
-               [--rules FILE] [--data-platform-stacks A,B]
-  cdk-bis report [cdk.out] [--format sarif|junit|markdown|json|text] [--output FILE] [--root DIR]
+               [--rules FILE] [--data-platform-stacks A,B] [--baseline FILE]
+  cdk-bis report [cdk.out] [--format sarif|junit|markdown|json|text] [--output FILE] [--root DIR] [--baseline FILE]
+  cdk-bis baseline [cdk.out] [--output FILE] [--prune]
   cdk-bis rules [--rules FILE] [--format markdown|json] [--output FILE]
   cdk-bis --help | --version
 
@@ -44,6 +54,15 @@ scan     Check CloudFormation and SAM templates (JSON or YAML) with the BIS rule
 report   Convert cdk.out/validation-report.json (every plugin: BIS, cdk-nag packs, CloudFormation
          Validate) to a CI format. Give the cdk.out folder or the file itself. Default format: sarif.
 rules    Print the rule catalogue (docs/RULES.md), with the org rules of --rules FILE. Default: markdown.
+baseline Write every open BIS finding of the last synth (cdk.out/validation-report.json) to a
+         baseline file (default ${DEFAULT_BASELINE_FILE}): rule, stack, construct path, logical ID and
+         fingerprint, sorted. Commit it, and give it to BisChecks ({ baseline: '${DEFAULT_BASELINE_FILE}' }),
+         scan or report (--baseline): its findings are reported as "in baseline" and do not fail;
+         new ones do. A renamed construct is a new finding, and its old entry is reported as
+         "fixed; remove from the baseline".
+         --prune   only remove the entries that match no finding any more (never add new ones)
+
+--baseline FILE findings in this baseline file are reported as suppressed and do not fail
 
 --output FILE   write there instead of standard output (the file is replaced atomically)
 --root DIR      paths in reports are relative to DIR (default: the git repository root, else .)
@@ -69,6 +88,8 @@ function main(argv: string[]): number {
       'data-platform-stacks': { type: 'string' },
       root: { type: 'string' },
       'junit-warnings': { type: 'string' },
+      baseline: { type: 'string' },
+      prune: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -83,6 +104,8 @@ function main(argv: string[]): number {
     return 0;
   }
   const [command, ...inputs] = positionals;
+  if (command === 'baseline') return writeBaselineFile(inputs, values);
+  if (values.prune) throw new UsageError('--prune applies to baseline only');
   const takesRules = command === 'scan' || command === 'rules';
   const orgRules = values.rules !== undefined && takesRules ? loadRulesModule(values.rules) : undefined;
   if (command === 'rules') return printCatalogue(inputs, values, orgRules ?? []);
@@ -114,6 +137,7 @@ function main(argv: string[]): number {
   } else {
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   }
+  if (values.baseline !== undefined) report = applyBaseline(report, readBaseline(values.baseline));
 
   // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
   const color = values.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -128,11 +152,18 @@ function main(argv: string[]): number {
 /** `cdk-bis rules`: the catalogue, built-in and org rules, from the generator of docs/RULES.md. */
 function printCatalogue(
   inputs: readonly string[],
-  values: { format?: string; output?: string; role?: string; root?: string; 'data-platform-stacks'?: string },
+  values: {
+    format?: string;
+    output?: string;
+    role?: string;
+    root?: string;
+    'data-platform-stacks'?: string;
+    baseline?: string;
+  },
   orgRules: readonly BisRule[],
 ): number {
   if (inputs.length > 0) throw new UsageError(`rules takes no inputs, not ${inputs.join(' ')}`);
-  for (const option of ['role', 'root', 'data-platform-stacks'] as const) {
+  for (const option of ['role', 'root', 'data-platform-stacks', 'baseline'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to rules`);
   }
   const format = values.format ?? 'markdown';
@@ -170,6 +201,36 @@ function scanChecks(
     throw new UsageError((error as Error).message);
   }
   return checks;
+}
+
+/** `cdk-bis baseline`: the open BIS findings of the last synth, or with --prune the file less its stale entries. */
+function writeBaselineFile(
+  inputs: readonly string[],
+  values: { readonly [name: string]: string | boolean | undefined },
+): number {
+  for (const option of ['format', 'role', 'baseline', 'junit-warnings', 'rules', 'data-platform-stacks']) {
+    if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to baseline`);
+  }
+  if (inputs.length > 1) throw new UsageError(`baseline takes one cdk.out directory, not ${inputs.length}`);
+  const root = resolve(typeof values.root === 'string' ? values.root : repositoryRoot(process.cwd()));
+  const report = readValidationReport(cloudAssemblyOf(inputs[0] ?? 'cdk.out'), { root });
+  const file = typeof values.output === 'string' ? values.output : DEFAULT_BASELINE_FILE;
+  const current = baselineEntriesOf(report);
+  if (values.prune === true) {
+    const existing = readBaseline(file);
+    const found = new Set(current.map((entry) => entry.fingerprint));
+    const kept = existing.entries.filter((entry) => found.has(entry.fingerprint));
+    writeAtomically(file, renderBaseline(kept));
+    const removed = existing.entries.length - kept.length;
+    process.stdout.write(
+      `cdk-bis: removed ${removed} fixed entr${removed === 1 ? 'y' : 'ies'} from ${file}; ${kept.length} left\n`,
+    );
+    return 0;
+  }
+  writeAtomically(file, renderBaseline(current));
+  const count = new Set(current.map((entry) => entry.fingerprint)).size;
+  process.stdout.write(`cdk-bis: wrote ${count} finding${count === 1 ? '' : 's'} to ${file}\n`);
+  return 0;
 }
 
 /** An option given twice would silently keep only its last value: say so instead. */
@@ -235,6 +296,7 @@ function run(): void {
       error instanceof UsageError ||
       error instanceof ReportInputError ||
       error instanceof RulesModuleError ||
+      error instanceof BaselineInputError ||
       isParseArgsError(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cdk-bis: ${known ? message : `internal error: ${message}`}\n`);

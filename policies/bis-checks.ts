@@ -4,6 +4,7 @@ import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { acknowledgementFindings } from './acknowledgement-check';
 import { acknowledgementId, BIS_PLUGIN_NAME, templateAcknowledgement } from './acknowledgement';
+import { BaselineMatch, FIXED_BASELINE_ENTRY, type BaselineEntry } from './baseline';
 import { policyValidationReport } from './cdk-report';
 import { packConfiguration, type BisChecksProps, type PackConfiguration } from './configuration';
 import { AppIndex, indexTemplates, type IndexedTemplate } from './engine/app-index';
@@ -73,9 +74,10 @@ export class BisChecks extends NagPack {
       );
     }
     // CDK calls plugins right after writing the templates, so they are fresh.
-    const findings = this.findings(app, synthesizedTemplates({ fresh: true }));
+    const { findings, stale } = this.baselined(this.findings(app, synthesizedTemplates({ fresh: true })));
     // CDK calls a plugin once per synth with every stack, Stage stacks included: one line for the whole app.
     process.stderr.write(`${synthSummary(findings)}\n`);
+    for (const entry of stale) process.stderr.write(`${staleBaselineLine(entry)}\n`);
     const stages = stageErrors(app, findings);
     const gated = this.configuration.gateStageStacks;
     const notice = stageNotice(app, stages, gated);
@@ -92,7 +94,7 @@ export class BisChecks extends NagPack {
 
   /** Validate a construct tree directly (tests, tools). Acknowledged findings are left out, as in cdk-nag. */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return policyValidationReport(this.evaluate(scope), {
+    return policyValidationReport(this.baselined(this.evaluate(scope)).findings, {
       includeAcknowledged: false,
       pluginVersion: this.version,
     });
@@ -118,6 +120,24 @@ export class BisChecks extends NagPack {
   /** cdk-nag's per-construct hook. Its only caller is `NagPack.validateScope`, which BisChecks replaces, so it never runs. */
   protected checkResource(_node: CfnResource): never {
     throw new Error('BisChecks.checkResource is never called: BisChecks validates a whole index at once.');
+  }
+
+  /** The findings the pack's baseline holds marked, and its entries that matched none. */
+  private baselined(findings: BisFinding[]): { findings: BisFinding[]; stale: BaselineEntry[] } {
+    const baseline = this.configuration.baseline;
+    if (!baseline) return { findings, stale: [] };
+    const match = new BaselineMatch(baseline);
+    const marked = findings.map((finding): BisFinding => {
+      const held =
+        finding.acknowledgedReason === undefined &&
+        match.holds({
+          plugin: BIS_PLUGIN_NAME,
+          ruleId: finding.rule.id,
+          resourcePath: finding.resource.path,
+        });
+      return held ? { ...finding, baselined: true } : finding;
+    });
+    return { findings: marked, stale: match.stale() };
   }
 
   private findings(
@@ -207,15 +227,24 @@ function stackResource(resource: TemplateResource, run: ValidationRun): FoundRes
 
 /** The line synth ends BisChecks' run with: open findings by level, and how to get the reports. */
 export function synthSummary(findings: readonly BisFinding[]): string {
-  const open = findings.filter((finding) => finding.acknowledgedReason === undefined);
+  const acknowledged = findings.filter((finding) => finding.acknowledgedReason !== undefined).length;
+  const baselined = findings.filter(
+    (finding) => finding.baselined && finding.acknowledgedReason === undefined,
+  ).length;
+  const open = findings.filter((finding) => finding.acknowledgedReason === undefined && !finding.baselined);
   const counts = LEVELS.map((level) => {
     const n = open.filter((finding) => finding.level === level).length;
     return `${n} ${level}${n === 1 ? '' : 's'}`;
   });
   return (
-    `${BIS_PLUGIN_NAME}: ${counts.join(', ')} (${findings.length - open.length} acknowledged). ` +
+    `${BIS_PLUGIN_NAME}: ${counts.join(', ')} (${acknowledged} acknowledged${baselined > 0 ? `, ${baselined} in baseline` : ''}). ` +
     'Reports: npx cdk-bis report --format markdown (or sarif, junit, text) reads cdk.out/validation-report.json.'
   );
+}
+
+/** What synth prints for a baseline entry no finding matched. */
+function staleBaselineLine(entry: BaselineEntry): string {
+  return `${BIS_PLUGIN_NAME}: baseline entry ${entry.ruleId} on ${entry.constructPath}: ${FIXED_BASELINE_ENTRY}.`;
 }
 
 /** The state of one validation run: the index, the findings so far, and what was read once. */

@@ -1,5 +1,6 @@
 import type { PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { acknowledgementHint } from './acknowledgement';
+import { IN_BASELINE } from './baseline';
 import type { BisFinding } from './finding';
 import type { BisRule, PackCheck } from './rule';
 import { documentationOf } from './rules-doc';
@@ -31,20 +32,30 @@ export function policyValidationReport(
     let description = described.get(finding.rule);
     if (!description) described.set(finding.rule, (description = describe(finding.rule)));
     const fix = description.fixOf(finding.resource.type);
+    // A baselined finding goes to CDK as an info, which never fails synth, even where CDK recomputes
+    // success from severities (any acknowledgement in the app); reports read its level back.
+    const baselined = finding.baselined === true && finding.acknowledgedReason === undefined;
+    const severity = baselined ? 'info' : finding.level;
     let violation = sameMessage.find(
-      (candidate) => candidate.severity === finding.level && candidate.fix === fix,
+      (candidate) =>
+        candidate.severity === severity &&
+        candidate.fix === fix &&
+        (candidate.ruleMetadata?.baseline === IN_BASELINE) === baselined &&
+        (!baselined || candidate.ruleMetadata?.level === finding.level),
     );
     if (!violation) {
+      let ruleMetadata: Record<string, string> = description.ruleMetadata;
+      // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
+      if (finding.monthlyCostUsd !== undefined) {
+        ruleMetadata = { ...ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) };
+      }
+      if (baselined) ruleMetadata = { ...ruleMetadata, baseline: IN_BASELINE, level: finding.level };
       violation = {
         ruleName: finding.rule.id,
-        description: `[${finding.rule.id}] ${finding.message}`,
+        description: `[${finding.rule.id}] ${baselined ? `(${IN_BASELINE}) ` : ''}${finding.message}`,
         fix,
-        severity: finding.level,
-        // Reports sum monthlyCostUsd into the always-on estimate; CDK's report keeps string values only.
-        ruleMetadata:
-          finding.monthlyCostUsd !== undefined
-            ? { ...description.ruleMetadata, monthlyCostUsd: finding.monthlyCostUsd.toFixed(2) }
-            : description.ruleMetadata,
+        severity,
+        ruleMetadata,
         violatingResources: [],
       };
       sameMessage.push(violation);
@@ -56,7 +67,7 @@ export function policyValidationReport(
     });
   }
   const failing = findings.some(
-    (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined,
+    (finding) => finding.level === 'error' && finding.acknowledgedReason === undefined && !finding.baselined,
   );
   return { success: !failing, violations, pluginVersion: options.pluginVersion };
 }
@@ -67,14 +78,28 @@ interface RuleDescription {
   readonly ruleMetadata: Record<string, string>;
 }
 
+/**
+ * The fix a finding prints: its own resource type's when the rule gives one, else the rule's whole
+ * fix, with how to acknowledge it. Synth and `cdk-bis report` both print this text.
+ */
+export function findingFix(
+  rule: Pick<BisRule | PackCheck, 'id' | 'fix' | 'fixes'>,
+  resourceType?: string,
+): string {
+  const own = resourceType !== undefined ? rule.fixes?.[resourceType] : undefined;
+  return `${own ?? rule.fix} ${acknowledgementHint(rule.id, 'construct')}`;
+}
+
 /** A rule's fix text and metadata are the same for all its findings: built once per rule and report. */
 function describe(rule: BisRule | PackCheck): RuleDescription {
-  const hint = acknowledgementHint(rule.id, 'construct');
-  const general = `${rule.fix} ${hint}`;
-  const byType = new Map(Object.entries(rule.fixes ?? {}).map(([type, fix]) => [type, `${fix} ${hint}`]));
+  const byType = new Map<string, string>();
   const documentation = documentationOf(rule);
   return {
-    fixOf: (resourceType) => byType.get(resourceType) ?? general,
+    fixOf: (resourceType) => {
+      let fix = byType.get(resourceType);
+      if (fix === undefined) byType.set(resourceType, (fix = findingFix(rule, resourceType)));
+      return fix;
+    },
     ruleMetadata: {
       title: rule.title,
       family: rule.family,

@@ -1,3 +1,4 @@
+import { BaselineInputError, readBaseline, type Baseline } from './baseline';
 import { DEFAULT_INDEX_SETTINGS, type IndexSettings, type PerUserBudget } from './engine/app-index';
 import { checkedOrgRules } from './org-rules';
 import { LEVELS, type BisRule, type Level } from './rule';
@@ -61,6 +62,14 @@ export interface BisChecksProps {
    * @default - every data-platform declaration is trusted
    */
   readonly dataPlatformStacks?: readonly string[];
+  /**
+   * A baseline file written by `npx cdk-bis baseline`, relative to the directory `cdk synth` runs
+   * in: its findings are reported as "in baseline" and do not fail synth; new findings do. It is
+   * read when the pack is constructed, and a missing or malformed file is an error.
+   *
+   * @default - no baseline: every finding counts
+   */
+  readonly baseline?: string;
 }
 
 /** "About 10 € per user per month": the budget BIS-CO10 checks. */
@@ -88,6 +97,8 @@ export interface PackConfiguration {
   /** Every rule, disabled ones included: the BIS rules, then the org rules. */
   readonly catalogue: readonly BisRule[];
   readonly settings: IndexSettings;
+  /** The baseline's entries, read once. @default - no baseline */
+  readonly baseline?: Baseline;
 }
 
 /** Check the props and resolve their defaults. Every mistake is an error that names the field and the value. */
@@ -150,7 +161,9 @@ export function packConfiguration(props: BisChecksProps): PackConfiguration {
     );
   }
   const disabled = new Set(props.disable ?? []);
+  const baseline = props.baseline !== undefined ? packBaseline(props.baseline) : undefined;
   return {
+    ...(baseline ? { baseline } : {}),
     failOn: props.failOn ?? 'error',
     gateStageStacks: props.gateStageStacks ?? false,
     levels: props.levels ?? {},
@@ -209,6 +222,21 @@ function checkedStackPatterns(patterns: readonly string[]): readonly string[] {
     );
   }
   return patterns;
+}
+
+function packBaseline(file: unknown): Baseline {
+  if (typeof file !== 'string' || file.trim() === '') {
+    throw new Error(
+      `BisChecks: baseline must be the path of a baseline file, e.g. 'bis-baseline.json', not ${JSON.stringify(file)}.`,
+    );
+  }
+  try {
+    return readBaseline(file);
+  } catch (error) {
+    if (error instanceof BaselineInputError)
+      throw new Error(`BisChecks: ${error.message}.`, { cause: error });
+    throw error;
+  }
 }
 
 function isStringList(value: unknown): value is readonly string[] {

@@ -27,4 +27,6 @@ export interface BisFinding {
   readonly acknowledgedReason?: string;
   /** For always-on resources: the estimated monthly cost in USD (CO rules). */
   readonly monthlyCostUsd?: number;
+  /** Set when the pack's baseline holds the finding: reported, never failing. */
+  readonly baselined?: true;
 }

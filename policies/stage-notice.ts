@@ -34,6 +34,7 @@ export function stageErrors(app: IConstruct, findings: readonly BisFinding[]): S
     (finding) =>
       finding.level === 'error' &&
       finding.acknowledgedReason === undefined &&
+      !finding.baselined &&
       inStages.has(finding.resource.stack.deploymentUnit.path),
   ).length;
   return { paths, errors };

@@ -17,9 +17,19 @@ interface TemplateEntry {
 
 interface TemplateResourceEntry {
   readonly logicalId: string;
+  /** From the resource's `aws:cdk:path` Metadata, when the synth wrote it. */
+  readonly constructPath?: string;
   readonly type?: string;
   readonly line: number;
   readonly template: TemplateEntry;
+}
+
+/** A resource of the assembly's templates, with the stack that deploys it. */
+export interface AssemblyResource {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly constructPath?: string;
+  readonly template: FileLocation;
 }
 
 export interface Located {
@@ -37,6 +47,8 @@ interface TreeNode {
 }
 
 const STACK_FQNS = new Set(['aws-cdk-lib.Stack', 'aws-cdk-lib.NestedStack']);
+/** The metadata entry CDK records a construct's creation stack trace in. */
+const CREATION_STACK = 'aws:cdk:creationStack';
 const LOGICAL_ID_ATTRIBUTE = 'aws:cdk:cloudformation:logicalId';
 const TYPE_ATTRIBUTE = 'aws:cdk:cloudformation:type';
 /** A nested stack's resource in its parent: `<stack>.NestedStack/<id>.NestedStackResource`. */
@@ -61,6 +73,9 @@ export class CloudAssemblyLocations {
   /** Known stack paths, longest first, for prefix matching. */
   private stackPaths: string[] = [];
   private treeFile?: string;
+  /** The stacks' metadata (`additionalMetadataFile`, or inline in the manifest): where each construct was created. */
+  private readonly metadataSources: (string | Record<string, unknown>)[] = [];
+  private creationStacks?: Map<string, string>;
   private tree?: TreeNode | null;
 
   constructor(
@@ -84,6 +99,78 @@ export class CloudAssemblyLocations {
     const stack = this.stackPathOf(constructPath);
     const template = this.stackTemplates.get(stack);
     return { stack, ...(template ? { template: { file: template.file, line: 1 } } : {}) };
+  }
+
+  /** Every stack of the assembly, nested stacks and Stage stacks included, in path order. */
+  public stacks(): string[] {
+    this.linkEveryTemplate();
+    return [...this.stackTemplates.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Every resource of `type` in the templates of a stack of the assembly. */
+  public resourcesOfType(type: string): AssemblyResource[] {
+    this.linkEveryTemplate();
+    const found: AssemblyResource[] = [];
+    for (const template of this.templates.values()) {
+      if (template.stack === undefined) continue;
+      for (const resource of template.resources.values()) {
+        if (resource.type !== type) continue;
+        found.push({
+          stack: template.stack,
+          logicalId: resource.logicalId,
+          ...(resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {}),
+          template: { file: template.file, line: resource.line },
+        });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The creation stack traces CDK recorded for the ancestors of `constructPath`, nearest first: for
+   * each ancestor its own trace and its default child's (`<path>/Resource`), since CDK records
+   * traces on L1 resources and stacks only.
+   */
+  public ancestorCreationTraces(constructPath: string): string[] {
+    const traces = this.readCreationStacks();
+    const found: string[] = [];
+    const parts = constructPath.split('/');
+    for (let length = parts.length - 1; length > 0; length--) {
+      const ancestor = parts.slice(0, length).join('/');
+      for (const path of [`${ancestor}/Resource`, ancestor]) {
+        const trace = traces.get(path);
+        if (trace !== undefined && path !== constructPath) found.push(trace);
+      }
+    }
+    return found;
+  }
+
+  private readCreationStacks(): Map<string, string> {
+    if (this.creationStacks) return this.creationStacks;
+    this.index();
+    this.creationStacks = new Map();
+    for (const source of this.metadataSources) {
+      const metadata = typeof source === 'string' ? readJson(source) : source;
+      if (!isObject(metadata)) continue;
+      for (const [path, entries] of Object.entries(metadata)) {
+        if (!Array.isArray(entries)) continue;
+        for (const entry of entries) {
+          if (isObject(entry) && entry.type === CREATION_STACK && Array.isArray(entry.data)) {
+            this.creationStacks.set(
+              path.replace(/^\//, ''),
+              entry.data.filter((line) => typeof line === 'string').join('\n'),
+            );
+          }
+        }
+      }
+    }
+    return this.creationStacks;
+  }
+
+  /** Nested templates are linked to their stacks through path metadata, else through tree.json. */
+  private linkEveryTemplate(): void {
+    this.index();
+    if ([...this.templates.values()].some((template) => template.stack === undefined)) this.readTree();
   }
 
   private located(resource: TemplateResourceEntry, stack: string): Located {
@@ -222,6 +309,11 @@ export class CloudAssemblyLocations {
         // CDK writes a stack's construct path as its display name.
         const path = typeof artifact.displayName === 'string' ? artifact.displayName : id;
         stacks.push({ path, template: resolve(dir, properties.templateFile) });
+        if (typeof artifact.additionalMetadataFile === 'string') {
+          this.metadataSources.push(resolve(dir, artifact.additionalMetadataFile));
+        } else if (isObject(artifact.metadata)) {
+          this.metadataSources.push(artifact.metadata);
+        }
       } else if (artifact.type === 'cdk:cloud-assembly' && typeof properties.directoryName === 'string') {
         this.walkAssembly(resolve(dir, properties.directoryName), stacks, nestedStacks, seen);
       } else if (
@@ -272,15 +364,16 @@ export class CloudAssemblyLocations {
     const entry: TemplateEntry = { path, file: relativeToRoot(this.root, path), resources: new Map() };
     for (const [logicalId, resource] of Object.entries(resources)) {
       if (!isObject(resource)) continue;
+      const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
+      const constructPath = metadata['aws:cdk:path'];
       const located: TemplateResourceEntry = {
         logicalId,
+        ...(typeof constructPath === 'string' ? { constructPath } : {}),
         line: lines.get(logicalId) ?? 1,
         template: entry,
         ...(typeof resource.Type === 'string' ? { type: resource.Type } : {}),
       };
       entry.resources.set(logicalId, located);
-      const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
-      const constructPath = metadata['aws:cdk:path'];
       if (typeof constructPath !== 'string') continue;
       this.byConstructPath.set(constructPath, located);
       if (resource.Type === 'AWS::CloudFormation::Stack') {

@@ -72,6 +72,11 @@ const KEY_ORDER = [
   'reason',
   'at',
   'monthlyCostUsd',
+  'unchecked',
+  'stacks',
+  'alwaysOn',
+  'baseline',
+  'stale',
 ];
 
 /** The FindingsReport itself, with the same key order whoever built its objects. */

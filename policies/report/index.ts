@@ -1,7 +1,9 @@
 export { renderJson, renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './formats';
+export { applyBaseline, baselineEntriesOf } from './baselined';
 export { JUNIT_WARNINGS, type JunitWarnings } from './junit';
 export {
   exitStatusOf,
+  isOpen,
   type FileLocation,
   type FindingsReport,
   type ReportFinding,

@@ -1,6 +1,13 @@
 import { LEVELS } from '../rule';
-import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
-import { formatLocation } from './locations';
+import { IN_BASELINE } from '../baseline';
+import {
+  type FindingsReport,
+  type ReportFinding,
+  type ReportRule,
+  isOpen,
+  reasonOrPlaceholder,
+} from './model';
+import { formatLocation, staleEntryLine } from './locations';
 
 /*
  * JUnit XML for GitLab, Jenkins and Azure DevOps: one test suite per stack, one test case per
@@ -43,7 +50,7 @@ export function renderJunit(report: FindingsReport, options: JunitOptions = {}):
     let suiteFailures = 0;
     let suiteSkipped = 0;
     for (const findings of cases.values()) {
-      const open = findings.filter((finding) => !finding.acknowledgement);
+      const open = findings.filter(isOpen);
       const failing = open.some(
         (finding) => finding.severity === 'error' || (warningsFail && finding.severity === 'warning'),
       );
@@ -60,7 +67,24 @@ export function renderJunit(report: FindingsReport, options: JunitOptions = {}):
       '  </testsuite>',
     );
   }
-  if (suites.size === 0) {
+  const stale = report.baseline?.stale ?? [];
+  if (stale.length > 0) {
+    // Passing cases that say so: an entry that matches nothing is a note, never a failure.
+    const suite = `baseline ${report.baseline?.file ?? ''}`.trimEnd();
+    tests += stale.length;
+    suiteXml.push(
+      `  <testsuite name="${xmlAttribute(suite)}" tests="${stale.length}" failures="0" errors="0" skipped="0">`,
+      ...stale.map((entry) =>
+        [
+          `    <testcase classname="${xmlAttribute(suite)}" name="${xmlAttribute(`${entry.ruleId} ${entry.constructPath}`)}">`,
+          `      <system-out>${xmlText(staleEntryLine(entry))}</system-out>`,
+          '    </testcase>',
+        ].join('\n'),
+      ),
+      '  </testsuite>',
+    );
+  }
+  if (suites.size === 0 && stale.length === 0) {
     // A clean run is one passing test: CI tools such as Jenkins treat a report without tests as broken.
     tests = 1;
     suiteXml.push(
@@ -91,19 +115,23 @@ function testCase(
   const head = `    <testcase classname="${xmlAttribute(stack)}" name="${xmlAttribute(name)}"${file !== undefined ? ` file="${xmlAttribute(file)}"` : ''}>`;
   if (open.length === 0) {
     const reasons = [
-      ...new Set(findings.map((finding) => reasonOrPlaceholder(finding.acknowledgement?.reason))),
+      ...new Set(
+        findings.map((finding) =>
+          finding.acknowledgement
+            ? `acknowledged: ${reasonOrPlaceholder(finding.acknowledgement.reason)}`
+            : IN_BASELINE,
+        ),
+      ),
     ];
-    return [
-      head,
-      `      <skipped message="${xmlAttribute(`acknowledged: ${reasons.join('; ')}`)}"/>`,
-      '    </testcase>',
-    ].join('\n');
+    return [head, `      <skipped message="${xmlAttribute(reasons.join('; '))}"/>`, '    </testcase>'].join(
+      '\n',
+    );
   }
   const severity = LEVELS.find((level) => open.some((finding) => finding.severity === level)) ?? 'error';
   const rule = rules.get(`${first.plugin}\u0000${first.ruleId}`);
   const body = [
     ...open.map((finding) => `[${finding.severity}] ${finding.message}`),
-    ...(rule?.fix !== undefined ? [`Fix: ${rule.fix}`] : []),
+    ...((first.fix ?? rule?.fix) !== undefined ? [`Fix: ${first.fix ?? rule?.fix}`] : []),
     ...(first.source ? [`Source: ${formatLocation(first.source)}`] : []),
     ...(first.template
       ? [

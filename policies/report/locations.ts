@@ -1,5 +1,6 @@
 import { isAbsolute, relative, win32 } from 'path';
 import { fileURLToPath } from 'url';
+import { FIXED_BASELINE_ENTRY, type BaselineEntry } from '../baseline';
 import { FAMILIES, isBuiltInRuleId, ORG_RULE_ID, type Family } from '../rule';
 import { BIS_PLUGIN_NAME } from '../marks';
 import type { FileLocation, ReportFinding } from './model';
@@ -89,4 +90,9 @@ function placeOf(location: string): SourceFrame | undefined {
   // Node internals (`node:internal/...`) and `<anonymous>` are not files a reader can open.
   if (!isAbsolute(file) && !win32.isAbsolute(file)) return undefined;
   return { file, line: Number(match[2]), ...(match[3] !== undefined ? { column: Number(match[3]) } : {}) };
+}
+
+/** What every format says of a baseline entry that matched no finding. */
+export function staleEntryLine(entry: BaselineEntry): string {
+  return `${entry.ruleId} on ${entry.constructPath}: ${FIXED_BASELINE_ENTRY}`;
 }

@@ -1,11 +1,25 @@
 import { FAMILIES, LEVELS } from '../rule';
-import { HOURS_PER_MONTH, PRICE_REGION, PRICES_TAKEN_ON } from '../rules/co/prices';
-import { type FindingsReport, type ReportFinding, type ReportRule, reasonOrPlaceholder } from './model';
-import { familyOf, formatLocation, primaryLocation } from './locations';
+import {
+  ALWAYS_ON_PRICES,
+  HOURS_PER_MONTH,
+  monthlyUsd,
+  PRICE_REGION,
+  PRICES_TAKEN_ON,
+} from '../rules/co/prices';
+import {
+  type AlwaysOnResource,
+  type FindingsReport,
+  type ReportFinding,
+  type ReportRule,
+  isOpen,
+  reasonOrPlaceholder,
+} from './model';
+import { familyOf, formatLocation, primaryLocation, staleEntryLine } from './locations';
 
 /*
- * A Markdown summary for a pull request: counts per stack, the errors with their fix, the
- * acknowledgements with their reasons, and what the always-on resources cost.
+ * A Markdown summary for a pull request: counts per stack and the clean stacks, the errors with
+ * their fix, the warnings collapsed, the acknowledgements with their reasons, and what the
+ * always-on resources (customer-managed KMS keys included) cost.
  */
 
 /** Render a report as GitHub-flavoured Markdown. */
@@ -15,12 +29,18 @@ export function renderMarkdown(report: FindingsReport): string {
   if (unchecked.length > 0) {
     lines.push('## Not checked', '', ...unchecked.map((input) => `- ${inline(input.message)}`), '');
   }
+  const alwaysOn = report.alwaysOn ?? [];
+  const clean = cleanStacks(report);
   if (report.findings.length === 0) {
     lines.push(unchecked.length > 0 ? 'No findings in the inputs that could be read.' : 'No findings.', '');
+    if (clean.length > 0) lines.push(cleanLine(clean), '');
+    lines.push(...staleSection(report));
+    if (alwaysOn.length > 0) lines.push('## Always-on cost estimate', '', ...costSection([], alwaysOn), '');
     return lines.join('\n');
   }
-  const open = report.findings.filter((finding) => !finding.acknowledgement);
+  const open = report.findings.filter(isOpen);
   const acknowledged = report.findings.filter((finding) => finding.acknowledgement);
+  const baselined = report.findings.filter((finding) => finding.baseline && !finding.acknowledgement);
   const stacks = [...new Set(report.findings.map((finding) => finding.stack))].sort(compareText);
   const plugins = [...new Set(report.findings.map((finding) => finding.plugin))];
   lines.push(
@@ -30,27 +50,88 @@ export function renderMarkdown(report: FindingsReport): string {
     '',
   );
   for (const stack of stacks) lines.push(...stackSummary(stack, report.findings), '');
+  if (clean.length > 0) lines.push(cleanLine(clean), '');
 
   const errors = open.filter((finding) => finding.severity === 'error');
-  if (errors.length > 0) lines.push('## Errors', '', ...errorSections(errors, report.rules));
+  if (errors.length > 0) lines.push('## Errors', '', ...ruleSections(errors, report.rules));
+  const warnings = open.filter((finding) => finding.severity === 'warning');
+  if (warnings.length > 0) {
+    // Collapsed: warnings never fail the build, and a reviewer opens them when there is time.
+    lines.push(
+      '## Warnings',
+      '',
+      '<details>',
+      `<summary>${count(warnings.length, 'warning')}</summary>`,
+      '',
+      ...ruleSections(warnings, report.rules),
+      '</details>',
+      '',
+    );
+  }
+  if (baselined.length > 0) lines.push(...baselineSection(baselined, report.baseline?.file));
+  lines.push(...staleSection(report));
   if (acknowledged.length > 0) lines.push('## Acknowledged', '', ...acknowledgementTable(acknowledged), '');
   const costed = report.findings.filter((finding) => finding.monthlyCostUsd !== undefined);
-  if (costed.length > 0) lines.push('## Always-on cost estimate', '', ...costSection(costed), '');
+  if (costed.length > 0 || alwaysOn.length > 0) {
+    lines.push('## Always-on cost estimate', '', ...costSection(costed, alwaysOn), '');
+  }
   lines.push(...budgetSection(report.findings));
   return lines.join('\n');
 }
 
+/** Findings a baseline holds: shown, since they are still there, but apart from the ones that fail. */
+function baselineSection(baselined: readonly ReportFinding[], file: string | undefined): string[] {
+  return [
+    '## In baseline',
+    '',
+    `${count(baselined.length, 'finding')} ${file !== undefined ? `in ${code(file)} ` : ''}${baselined.length === 1 ? 'is' : 'are'} reported but ${baselined.length === 1 ? 'does' : 'do'} not fail.`,
+    '',
+    '| Rule | Severity | Resource | Message |',
+    '| --- | --- | --- | --- |',
+    ...baselined.map(
+      (finding) =>
+        `| ${cell(inline(finding.ruleId))} | ${finding.severity} | ${cell(code(finding.resourcePath))} | ${cell(inline(finding.message))} |`,
+    ),
+    '',
+  ];
+}
+
+function staleSection(report: FindingsReport): string[] {
+  const stale = report.baseline?.stale ?? [];
+  if (stale.length === 0) return [];
+  return [
+    '## Fixed baseline entries',
+    '',
+    `${count(stale.length, 'entry', 'entries')} of ${code(report.baseline?.file ?? '')} ${stale.length === 1 ? 'matches' : 'match'} no finding:`,
+    '',
+    ...stale.map((entry) => `- ${inline(staleEntryLine(entry))}`),
+    '',
+  ];
+}
+
+/** The checked stacks without a single finding: a reviewer sees they were checked, not forgotten. */
+function cleanStacks(report: FindingsReport): string[] {
+  const withFindings = new Set(report.findings.map((finding) => finding.stack));
+  return (report.stacks ?? []).filter((stack) => !withFindings.has(stack)).sort(compareText);
+}
+
+function cleanLine(clean: readonly string[]): string {
+  return `**Clean** (no findings): ${clean.map(code).join(', ')}.`;
+}
+
 /** `N errors, N warnings, N infos (N acknowledged)`: open findings by severity, then the acknowledged ones. */
 export function summaryLine(findings: readonly ReportFinding[]): string {
-  const open = findings.filter((finding) => !finding.acknowledgement);
+  const open = findings.filter(isOpen);
   const counts = LEVELS.map((level) =>
     count(open.filter((finding) => finding.severity === level).length, level),
   );
-  return `${counts.join(', ')} (${findings.length - open.length} acknowledged)`;
+  const acknowledged = findings.filter((finding) => finding.acknowledgement).length;
+  const baselined = findings.filter((finding) => finding.baseline && !finding.acknowledgement).length;
+  return `${counts.join(', ')} (${acknowledged} acknowledged${baselined > 0 ? `, ${baselined} in baseline` : ''})`;
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 function stackSummary(stack: string, findings: readonly ReportFinding[]): string[] {
@@ -60,9 +141,10 @@ function stackSummary(stack: string, findings: readonly ReportFinding[]): string
   ];
   families.sort((a, b) => familyRank(a) - familyRank(b) || compareText(a, b));
   const row = (label: string, rows: readonly ReportFinding[]): string => {
-    const open = rows.filter((finding) => !finding.acknowledgement);
+    const open = rows.filter(isOpen);
     const cells = LEVELS.map((level) => open.filter((finding) => finding.severity === level).length);
-    return `| ${label} | ${[...cells, rows.length - open.length].join(' | ')} |`;
+    const acknowledged = rows.filter((finding) => finding.acknowledgement).length;
+    return `| ${label} | ${[...cells, acknowledged].join(' | ')} |`;
   };
   return [
     `### ${code(stack)}`,
@@ -85,28 +167,36 @@ function familyRank(family: string): number {
   return index >= 0 && family.includes(' ') ? index : Object.keys(FAMILIES).length;
 }
 
-function errorSections(errors: readonly ReportFinding[], rules: readonly ReportRule[]): string[] {
+/** Findings under their rule; each run of findings that share a fix is followed by it. */
+function ruleSections(findings: readonly ReportFinding[], rules: readonly ReportRule[]): string[] {
   const lines: string[] = [];
   const byRule = new Map<string, ReportFinding[]>();
-  for (const finding of errors) {
+  for (const finding of findings) {
     const key = `${finding.plugin}\u0000${finding.ruleId}`;
     byRule.set(key, [...(byRule.get(key) ?? []), finding]);
   }
-  for (const [key, findings] of byRule) {
+  for (const [key, ofRule] of byRule) {
     const rule = rules.find((candidate) => `${candidate.plugin}\u0000${candidate.id}` === key);
-    const first = findings[0];
+    const first = ofRule[0];
     const title = inline(
       rule && rule.title !== first.ruleId ? `${first.ruleId}: ${rule.title}` : first.ruleId,
     );
     lines.push(`### ${title}`, '');
-    for (const finding of findings) {
-      const location = primaryLocation(finding);
-      lines.push(
-        `- ${code(finding.resourcePath)}${location ? ` at ${code(formatLocation(location))}` : ''}: ${inline(finding.message)}`,
-      );
+    const byFix = new Map<string | undefined, ReportFinding[]>();
+    for (const finding of ofRule) {
+      const fix = finding.fix ?? rule?.fix;
+      byFix.set(fix, [...(byFix.get(fix) ?? []), finding]);
     }
-    lines.push('');
-    if (rule?.fix !== undefined) lines.push(`**Fix:** ${inline(rule.fix)}`, '');
+    for (const [fix, sameFix] of byFix) {
+      for (const finding of sameFix) {
+        const location = primaryLocation(finding);
+        lines.push(
+          `- ${code(finding.resourcePath)}${location ? ` at ${code(formatLocation(location))}` : ''}: ${inline(finding.message)}`,
+        );
+      }
+      lines.push('');
+      if (fix !== undefined) lines.push(`**Fix:** ${inline(fix)}`, '');
+    }
     if (rule?.helpUri !== undefined) lines.push(`[${first.ruleId} documentation](${rule.helpUri})`, '');
     else if (rule?.documentation !== undefined) {
       lines.push(`Documentation: ${code(rule.documentation)} in the cdk-bis package.`, '');
@@ -132,8 +222,11 @@ function usd(amount: number): string {
   return `$${USD.format(Math.round(amount * 100) / 100)}`;
 }
 
-function costSection(costed: readonly ReportFinding[]): string[] {
-  const total = costed.reduce((sum, finding) => sum + (finding.monthlyCostUsd ?? 0), 0);
+function costSection(costed: readonly ReportFinding[], alwaysOn: readonly AlwaysOnResource[]): string[] {
+  const total =
+    costed.reduce((sum, finding) => sum + (finding.monthlyCostUsd ?? 0), 0) +
+    alwaysOn.reduce((sum, resource) => sum + resource.monthlyCostUsd, 0);
+  const key = ALWAYS_ON_PRICES.kmsKey;
   return [
     '| Resource | Type | Rule | Monthly (USD) |',
     '| --- | --- | --- | ---: |',
@@ -141,11 +234,18 @@ function costSection(costed: readonly ReportFinding[]): string[] {
       (finding) =>
         `| ${cell(code(finding.resourcePath))}${finding.acknowledgement ? ' (acknowledged)' : ''} | ${cell(finding.resourceType ?? '')} | ${cell(inline(finding.ruleId))} | ${usd(finding.monthlyCostUsd ?? 0)} |`,
     ),
+    ...alwaysOn.map(
+      (resource) =>
+        `| ${cell(code(resource.resourcePath))} | ${cell(resource.resourceType)} | (price table) | ${usd(resource.monthlyCostUsd)} |`,
+    ),
     `| **Total** | | | **${usd(total)}** |`,
     '',
     `List prices in ${PRICE_REGION}, in USD, for ${HOURS_PER_MONTH} hours a month, before free tier, Savings Plans, ` +
       `discounts and tax, recorded on ${PRICES_TAKEN_ON}; usage charges (data processed, requests, capacity units) ` +
-      'come on top. Estimates for comparing designs, not bills.',
+      'come on top. Estimates for comparing designs, not bills.' +
+      (alwaysOn.length > 0
+        ? ` A ${key.unit} costs ${usd(monthlyUsd(key))} a month (AWS KMS pricing) before ${key.extra}.`
+        : ''),
   ];
 }
 

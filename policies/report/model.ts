@@ -1,3 +1,4 @@
+import type { BaselineEntry } from '../baseline';
 import type { Level } from '../rule';
 
 /*
@@ -53,6 +54,10 @@ export interface ReportFinding {
   readonly acknowledgement?: { readonly reason: string; readonly at?: string };
   /** For always-on cost findings: the estimated monthly cost in USD. */
   readonly monthlyCostUsd?: number;
+  /** How to fix this finding, for its own resource type. @default - the rule's `fix` */
+  readonly fix?: string;
+  /** Set when a baseline holds the finding: reported as suppressed "in baseline", never failing. */
+  readonly baseline?: true;
 }
 
 /** An input that could not be read or parsed, and so was not checked (scan). */
@@ -62,17 +67,38 @@ export interface UncheckedInput {
   readonly message: string;
 }
 
+/** A resource that costs money while idle although no rule reports it: a customer-managed KMS key. */
+export interface AlwaysOnResource {
+  readonly stack: string;
+  /** The construct path (CDK) or `<file>#<logicalId>` (scan). */
+  readonly resourcePath: string;
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly monthlyCostUsd: number;
+}
+
 export interface FindingsReport {
   readonly tool: { readonly name: string; readonly version: string };
   readonly rules: readonly ReportRule[];
   readonly findings: readonly ReportFinding[];
   /** Inputs that were not checked: a report must say so, not only stderr. @default - none */
   readonly unchecked?: readonly UncheckedInput[];
+  /** Every stack that was checked, clean ones included (construct paths or template files). @default - the stacks of the findings */
+  readonly stacks?: readonly string[];
+  /** Always-on resources no rule reports, counted in the always-on cost. @default - none */
+  readonly alwaysOn?: readonly AlwaysOnResource[];
+  /** The baseline the findings were matched against, and its entries that matched none. @default - no baseline */
+  readonly baseline?: { readonly file: string; readonly stale: readonly BaselineEntry[] };
 }
 
 /** Exit status of `cdk-bis`: 0 no error findings, 1 error findings, 2 usage, input or parse error. */
 export function exitStatusOf(report: FindingsReport): 0 | 1 {
-  return report.findings.some((finding) => finding.severity === 'error' && !finding.acknowledgement) ? 1 : 0;
+  return report.findings.some((finding) => finding.severity === 'error' && isOpen(finding)) ? 1 : 0;
+}
+
+/** Neither acknowledged nor in a baseline: a finding that counts. */
+export function isOpen(finding: ReportFinding): boolean {
+  return !finding.acknowledgement && !finding.baseline;
 }
 
 /** What reports print for an acknowledgement: its reason, or a placeholder when the reason is empty. */

@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
+import { fingerprintOf, IN_BASELINE } from '../baseline';
 import { LEVELS, type Level } from '../rule';
 import type { FileLocation, FindingsReport, ReportFinding, ReportRule } from './model';
-import { familyOf } from './locations';
+import { familyOf, staleEntryLine } from './locations';
 
 /*
  * SARIF 2.1.0, as GitHub code scanning takes it: every result has a physical location (GitHub
@@ -57,16 +57,26 @@ export function renderSarif(report: FindingsReport, options: SarifOptions = {}):
 /** Inputs that could not be read, as tool-execution notifications: code scanning shows them. */
 function invocations(report: FindingsReport) {
   const unchecked = report.unchecked ?? [];
-  if (unchecked.length === 0) return {};
+  const stale = report.baseline?.stale ?? [];
+  if (unchecked.length === 0 && stale.length === 0) return {};
+  const baselineFile = report.baseline?.file ?? '';
   return {
     invocations: [
       {
-        executionSuccessful: false,
-        toolExecutionNotifications: unchecked.map((input) => ({
-          level: 'error',
-          message: { text: input.message },
-          locations: [{ physicalLocation: physicalLocation({ file: input.file, line: input.line ?? 1 }) }],
-        })),
+        executionSuccessful: unchecked.length === 0,
+        toolExecutionNotifications: [
+          ...unchecked.map((input) => ({
+            level: 'error',
+            message: { text: input.message },
+            locations: [{ physicalLocation: physicalLocation({ file: input.file, line: input.line ?? 1 }) }],
+          })),
+          // A stale entry is not a finding: a note, so that code scanning shows it without an alert.
+          ...stale.map((entry) => ({
+            level: 'note',
+            message: { text: staleEntryLine(entry) },
+            locations: [{ physicalLocation: physicalLocation({ file: baselineFile, line: 1 }) }],
+          })),
+        ],
       },
     ],
   };
@@ -97,7 +107,7 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
   );
   const level = LEVELS.find((candidate) => levels.has(candidate)) ?? 'warning';
   const family = familyOf(rule);
-  const help = ruleHelp(rule);
+  const help = ruleHelp(rule, findings);
   return {
     id: rule.id,
     name: rule.name ?? rule.id,
@@ -114,10 +124,22 @@ function sarifRule(rule: ReportRule, findings: readonly ReportFinding[]) {
  * The rule's documentation, carried in the log so that a reviewer needs no link: why it matters, how
  * to fix a finding, and where the full text is (a link, or the page shipped in the package).
  */
-function ruleHelp(rule: ReportRule): { text: string; markdown: string } {
+function ruleHelp(rule: ReportRule, findings: readonly ReportFinding[]): { text: string; markdown: string } {
   const why =
     rule.description !== undefined && rule.description !== rule.title ? rule.description : undefined;
-  const fix = rule.fix ?? (why === undefined ? rule.title : undefined);
+  // The fixes of the types this report found, not every type the rule handles.
+  const found = [
+    ...new Set(
+      findings
+        .filter((finding) => finding.ruleId === rule.id && finding.plugin === rule.plugin)
+        .map((finding) => finding.fix)
+        .filter((fix): fix is string => fix !== undefined),
+    ),
+  ];
+  const fix =
+    (found.length > 0 ? found.join('\n\n') : undefined) ??
+    rule.fix ??
+    (why === undefined ? rule.title : undefined);
   const where =
     rule.helpUri !== undefined
       ? { text: `Documentation: ${rule.helpUri}`, markdown: `[Documentation](${rule.helpUri})` }
@@ -171,6 +193,9 @@ function sarifResult(finding: ReportFinding, ruleIndex: number) {
         }
       : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(finding) },
+    ...(finding.baseline && !finding.acknowledgement
+      ? { suppressions: [{ kind: 'external', justification: IN_BASELINE }] }
+      : {}),
     ...(finding.acknowledgement
       ? {
           suppressions: [
@@ -208,15 +233,4 @@ function physicalLocation(location: FileLocation) {
 /** A relative path as a URI reference: each segment percent-encoded, the slashes kept. */
 function encodeUri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
-}
-
-/**
- * What identifies a finding across runs: the plugin, the rule and the resource's construct path
- * (or `<template>#<logicalId>` for scans). Line numbers move with every edit, so they are left out.
- */
-export function fingerprintOf(finding: Pick<ReportFinding, 'plugin' | 'ruleId' | 'resourcePath'>): string {
-  return createHash('sha256')
-    .update(`${finding.plugin}\u0000${finding.ruleId}\u0000${finding.resourcePath}`)
-    .digest('hex')
-    .slice(0, 32);
 }

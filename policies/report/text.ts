@@ -1,6 +1,6 @@
 import { LEVELS, type Level } from '../rule';
-import type { FindingsReport, ReportFinding } from './model';
-import { primaryLocation } from './locations';
+import { type FindingsReport, type ReportFinding } from './model';
+import { primaryLocation, staleEntryLine } from './locations';
 import { summaryLine } from './markdown';
 
 /*
@@ -32,7 +32,10 @@ export function renderText(report: FindingsReport, options: TextOptions = {}): s
   const paint = (style: string, value: string): string =>
     options.color ? `${style}${value}${ANSI.reset}` : value;
   const byFile = new Map<string, ReportFinding[]>();
-  for (const finding of report.findings) {
+  // A baselined finding is known and accepted for now: a count line, not a line each.
+  const listed = report.findings.filter((finding) => !finding.baseline || finding.acknowledgement);
+  const baselined = report.findings.length - listed.length;
+  for (const finding of listed) {
     const file = primaryLocation(finding)?.file ?? finding.stack;
     byFile.set(file, [...(byFile.get(file) ?? []), finding]);
   }
@@ -41,7 +44,7 @@ export function renderText(report: FindingsReport, options: TextOptions = {}): s
   // Aligned on the usual IDs; a long one (cdk-nag's `AwsSolutions-IAM4[Policy::...]`) only pushes its own line.
   const ruleWidth = Math.min(
     MAX_ALIGNED_RULE_ID,
-    Math.max(0, ...report.findings.map((finding) => finding.ruleId.length)),
+    Math.max(0, ...listed.map((finding) => finding.ruleId.length)),
   );
   for (const [file, findings] of byFile) {
     lines.push(paint(ANSI.underline, file));
@@ -70,6 +73,15 @@ export function renderText(report: FindingsReport, options: TextOptions = {}): s
   const unchecked = report.unchecked ?? [];
   for (const input of unchecked) lines.push(`not checked  ${input.message}`);
   if (unchecked.length > 0) lines.push('');
+  const stale = report.baseline?.stale ?? [];
+  if (baselined > 0) {
+    lines.push(
+      `${baselined} finding${baselined === 1 ? '' : 's'} in baseline ${report.baseline?.file ?? ''}`.trimEnd() +
+        ': reported, not failing.',
+    );
+  }
+  for (const entry of stale) lines.push(`note  ${staleEntryLine(entry)}`);
+  if (baselined > 0 || stale.length > 0) lines.push('');
   if (report.findings.length === 0) {
     lines.push(unchecked.length > 0 ? 'No findings in the inputs that could be read.' : 'No findings.');
   }

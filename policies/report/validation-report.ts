@@ -1,12 +1,16 @@
 import { join, resolve } from 'path';
+import { ACKNOWLEDGEMENT_CHECK } from '../acknowledgement-check';
+import { IN_BASELINE } from '../baseline';
 import { BIS_PLUGIN_NAME, RULES_DOC_URL } from '../bis-checks';
+import { findingFix } from '../cdk-report';
 import { PACKAGE_VERSION } from '../package-version';
 import { STAGE_GATE_ID } from '../stage-notice';
 import { isBuiltInRuleId, type Level } from '../rule';
 import { ALL_RULES } from '../rules';
+import { ALWAYS_ON_PRICES, monthlyUsd } from '../rules/co/prices';
 import { CloudAssemblyLocations } from './cloud-assembly-locations';
 import { relativeToRoot, userFrameOf } from './locations';
-import type { FileLocation, FindingsReport, ReportFinding, ReportRule } from './model';
+import type { AlwaysOnResource, FileLocation, FindingsReport, ReportFinding, ReportRule } from './model';
 import {
   parseReport,
   type PolicyViolationJson,
@@ -79,14 +83,23 @@ export function readValidationReport(
       if (!rules.has(key)) rules.set(key, rule);
       const message = withoutRulePrefix(violation.ruleName, violation.description ?? '') || rule.title;
       const monthlyCostUsd = Number(violation.ruleMetadata?.monthlyCostUsd ?? Number.NaN);
+      // BisChecks reports a baselined finding as info, so that CDK never fails on it, with its own level beside.
+      const baselined =
+        plugin.pluginName === BIS_PLUGIN_NAME && violation.ruleMetadata?.baseline === IN_BASELINE;
+      const severity = levelOf(baselined ? violation.ruleMetadata?.level : violation.severity);
       for (const construct of violation.violatingConstructs) {
         const located = assembly.locate(construct.constructPath, construct.cloudFormationResource);
-        const source = sourceOf(construct.stackTraces ?? [], root);
+        // CDK keeps the innermost frames only: a construct a library made inside user code (the
+        // DefaultPolicy of `table.grantWriteData(fn)`) points at its nearest ancestor the user wrote.
+        const source =
+          sourceOf(construct.stackTraces ?? [], root) ??
+          sourceOf(assembly.ancestorCreationTraces(construct.constructPath), root);
         const suppressed = violation as SuppressedViolationJson;
+        const fix = fixOf(plugin.pluginName, violation, located.resourceType);
         findings.push({
           ruleId: violation.ruleName,
           plugin: plugin.pluginName,
-          severity: levelOf(violation.severity),
+          severity,
           message,
           stack: located.stack,
           ...(located.logicalId !== undefined ? { logicalId: located.logicalId } : {}),
@@ -103,6 +116,8 @@ export function readValidationReport(
               }
             : {}),
           ...(Number.isFinite(monthlyCostUsd) ? { monthlyCostUsd } : {}),
+          ...(fix !== undefined ? { fix } : {}),
+          ...(baselined && !acknowledged ? { baseline: true as const } : {}),
         });
       }
     }
@@ -111,10 +126,33 @@ export function readValidationReport(
     tool: { name: 'cdk-bis', version: options.toolVersion ?? PACKAGE_VERSION },
     rules: [...rules.values()],
     findings,
+    stacks: assembly.stacks(),
+    alwaysOn: customerManagedKeys(assembly),
   };
 }
 
-const BIS_RULES = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
+/** The KMS keys of the assembly's templates, at their list price: they cost money for as long as they exist. */
+function customerManagedKeys(assembly: CloudAssemblyLocations): AlwaysOnResource[] {
+  return assembly.resourcesOfType('AWS::KMS::Key').map((key) => ({
+    stack: key.stack,
+    resourcePath: key.constructPath ?? `${key.stack}/${key.logicalId}`,
+    logicalId: key.logicalId,
+    resourceType: 'AWS::KMS::Key',
+    monthlyCostUsd: monthlyUsd(ALWAYS_ON_PRICES.kmsKey),
+  }));
+}
+
+const BIS_RULES = new Map([...ALL_RULES, ACKNOWLEDGEMENT_CHECK].map((rule) => [rule.id, rule]));
+
+/** A BIS finding's fix for its own resource type, as synth prints it; other plugins' suggested fix. */
+function fixOf(
+  plugin: string,
+  violation: PolicyViolationJson,
+  resourceType: string | undefined,
+): string | undefined {
+  const bisRule = plugin === BIS_PLUGIN_NAME ? BIS_RULES.get(violation.ruleName) : undefined;
+  return bisRule ? findingFix(bisRule, resourceType) : violation.suggestedFix;
+}
 
 function ruleKey(rule: { readonly plugin: string; readonly id: string }): string {
   return `${rule.plugin}\u0000${rule.id}`;
@@ -125,6 +163,8 @@ function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: str
   const description = withoutRulePrefix(violation.ruleName, violation.description ?? '');
   const title = metadata.title ?? (firstSentence(description) || violation.ruleName);
   const bisRule = plugin === BIS_PLUGIN_NAME ? BIS_RULES.get(violation.ruleName) : undefined;
+  // The rule's whole fix (every type it handles); each finding carries its own type's.
+  const fix = bisRule ? findingFix(bisRule) : violation.suggestedFix;
   const documentation = metadata.documentation;
   const isLink = documentation !== undefined && /^https?:\/\//.test(documentation);
   // Only BIS rules are in docs/RULES.md; an org rule (`ACME-1`) has its own link or none.
@@ -146,7 +186,7 @@ function ruleOf(plugin: string, violation: PolicyViolationJson, helpBaseUri: str
     ...(bisRule ? { name: bisRule.name } : {}),
     title,
     ...(longer !== undefined ? { description: longer } : {}),
-    ...(violation.suggestedFix ? { fix: violation.suggestedFix } : {}),
+    ...(fix ? { fix } : {}),
     ...(helpUri !== undefined ? { helpUri } : {}),
     ...(inPackage !== undefined ? { documentation: inPackage } : {}),
   };

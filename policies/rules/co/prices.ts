@@ -4,7 +4,7 @@
  * - region us-east-1 (US East, N. Virginia), in USD, before free tier, Savings Plans, discounts and tax;
  * - a month is 730 hours (8,760 hours a year / 12), as in the AWS Pricing Calculator;
  * - list prices of the public AWS pricing pages (Amazon VPC, AWS PrivateLink, Elastic Load Balancing,
- *   AWS Lambda, Amazon DynamoDB), recorded on 2026-11-28. Usage charges (data processed, capacity
+ *   AWS Lambda, Amazon DynamoDB, AWS Key Management Service), recorded on 2026-11-28. Usage charges (data processed, capacity
  *   units, requests) come on top and are named in `extra`.
  */
 
@@ -78,6 +78,12 @@ export const ALWAYS_ON_PRICES = {
     unit: 'provisioned DynamoDB write capacity unit',
     hourlyUsd: 0.00065,
     extra: 'storage',
+  },
+  // $1/month per key, prorated hourly: reports add the app's keys to its always-on cost.
+  kmsKey: {
+    unit: 'customer-managed KMS key',
+    hourlyUsd: 1 / HOURS_PER_MONTH,
+    extra: 'requests ($0.03 per 10,000) and $1/month for each of its first two rotations',
   },
 } as const satisfies Record<string, AlwaysOnPrice>;
 

@@ -56,7 +56,7 @@ test('the summary counts open findings by family and severity, and acknowledged 
   );
 });
 
-test('errors are listed under their rule with the fix; warnings are not', () => {
+test('errors are listed under their rule with the fix; warnings are collapsed apart', () => {
   const markdown = renderMarkdown({
     tool: TOOL,
     rules: [
@@ -92,7 +92,82 @@ test('errors are listed under their rule with the fix; warnings are not', () => 
       '[BIS-TR4 documentation](https://x/RULES.md#bis-tr4)',
     ].join('\n'),
   );
-  expect(markdown).not.toContain('untagged');
+  const errors = markdown.slice(markdown.indexOf('## Errors'), markdown.indexOf('## Warnings'));
+  expect(errors).not.toContain('untagged');
+  expect(markdown).toContain(
+    [
+      '## Warnings',
+      '',
+      '<details>',
+      '<summary>1 warning</summary>',
+      '',
+      '### BIS-CO9',
+      '',
+      '- `Net/Nat` at `cdk.out/Net.template.json:3`: untagged',
+      '',
+      '</details>',
+    ].join('\n'),
+  );
+});
+
+test('each finding prints the fix of its own resource type, after the findings that share it', () => {
+  const markdown = renderMarkdown({
+    tool: TOOL,
+    rules: [{ id: 'BIS-TR1', plugin: 'BIS', title: 'Keys', fix: 'S3 fix; DynamoDB fix.' }],
+    findings: [
+      finding({ ruleId: 'BIS-TR1', severity: 'error', resourcePath: 'Net/Bucket', fix: 'S3 fix.' }),
+      finding({ ruleId: 'BIS-TR1', severity: 'error', resourcePath: 'Net/Table', fix: 'DynamoDB fix.' }),
+    ],
+  });
+  expect(markdown).toContain(
+    ['- `Net/Bucket` at `cdk.out/Net.template.json:3`: always on', '', '**Fix:** S3 fix.', ''].join('\n'),
+  );
+  expect(markdown).toContain(
+    ['- `Net/Table` at `cdk.out/Net.template.json:3`: always on', '', '**Fix:** DynamoDB fix.', ''].join(
+      '\n',
+    ),
+  );
+  expect(markdown).not.toContain('S3 fix; DynamoDB fix.');
+});
+
+test('stacks without findings are named as clean', () => {
+  const markdown = renderMarkdown({
+    tool: TOOL,
+    rules: [],
+    findings: [finding({})],
+    stacks: ['Net', 'Web', 'Api'],
+  });
+  expect(markdown).toContain('**Clean** (no findings): `Api`, `Web`.');
+  expect(renderMarkdown({ tool: TOOL, rules: [], findings: [], stacks: ['Web'] })).toBe(
+    '# cdk-bis report\n\nNo findings.\n\n**Clean** (no findings): `Web`.\n',
+  );
+});
+
+test('customer-managed KMS keys are in the always-on cost at $1 a month each, with the price cited', () => {
+  const key = {
+    stack: 'Data',
+    logicalId: 'Key1',
+    resourceType: 'AWS::KMS::Key',
+    monthlyCostUsd: 1,
+  };
+  const markdown = renderMarkdown({
+    tool: TOOL,
+    rules: [],
+    findings: [finding({ resourceType: 'AWS::EC2::NatGateway', monthlyCostUsd: 32.85 })],
+    alwaysOn: [
+      { ...key, resourcePath: 'Data/Key/Resource' },
+      { ...key, resourcePath: 'Data/Other/Resource', logicalId: 'Key2' },
+    ],
+  });
+  expect(markdown).toContain(
+    [
+      '| `Net/Nat` | AWS::EC2::NatGateway | BIS-CO2 | $32.85 |',
+      '| `Data/Key/Resource` | AWS::KMS::Key | (price table) | $1.00 |',
+      '| `Data/Other/Resource` | AWS::KMS::Key | (price table) | $1.00 |',
+      '| **Total** | | | **$34.85** |',
+    ].join('\n'),
+  );
+  expect(markdown).toMatch(/A customer-managed KMS key costs \$1\.00 a month \(AWS KMS pricing\)/);
 });
 
 test('the always-on cost estimate lists each costed resource and the monthly total, with the price caveat', () => {

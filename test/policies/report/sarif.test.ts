@@ -6,7 +6,8 @@ import Ajv from 'ajv-draft-04';
 import { BisChecks } from '../../../policies';
 import { renderReport } from '../../../policies/report/formats';
 import type { FindingsReport, ReportFinding } from '../../../policies/report/model';
-import { fingerprintOf, renderSarif } from '../../../policies/report/sarif';
+import { fingerprintOf } from '../../../policies/baseline';
+import { renderSarif } from '../../../policies/report/sarif';
 import { readValidationReport } from '../../../policies/report/validation-report';
 import {
   expectGolden,

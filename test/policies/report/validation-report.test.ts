@@ -1,10 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { CfnResource, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as ddb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { BisRole } from '../../../lib/roles';
 import { BisChecks } from '../../../policies';
 import { PACKAGE_VERSION } from '../../../policies/package-version';
 import {
@@ -213,6 +217,93 @@ test('a stack in a Stage is found in the nested cloud assembly', () => {
   expect(finding.stack).toBe('Prod/Api');
   expect(finding.template?.file).toMatch(/\/assembly-Prod\/ProdApi[0-9A-F]{8}\.template\.json$/);
   expect(lineText(finding.template!.file, finding.template!.line).trim()).toBe(`"${finding.logicalId}": {`);
+});
+
+describe('an app whose library constructs are made inside user code', () => {
+  let outdir: string;
+  let report: FindingsReport;
+  beforeAll(() => {
+    // Node's default, which `cdk synth` runs with; jest raises it, and CDK's traces with it.
+    const jestLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 10;
+    try {
+      outdir = synthesizeOrdersApp();
+    } finally {
+      Error.stackTraceLimit = jestLimit;
+    }
+    report = readValidationReport(outdir, { root: REPO_ROOT });
+  });
+
+  function synthesizeOrdersApp(): string {
+    return synthesize((app) => {
+      Validations.of(app).addPlugins(new BisChecks(app));
+      const data = new Stack(app, 'Data');
+      BisRole.of(data).set('data-platform');
+      const table = new ddb.Table(data, 'Orders', {
+        partitionKey: { name: 'pk', type: ddb.AttributeType.STRING },
+      });
+      new kms.Key(data, 'Key', { enableKeyRotation: true });
+      const api = new Stack(app, 'Api');
+      const writer = new lambda.Function(api, 'Writer', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+      });
+      table.grantWriteData(writer);
+      const quiet = new Stack(app, 'Quiet');
+      BisRole.of(quiet).set('infrastructure');
+      new CfnResource(quiet, 'Handle', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    });
+  }
+
+  test("a construct whose own trace stops inside the library points at its nearest ancestor's user line", () => {
+    const policyPath = 'Api/Writer/ServiceRole/DefaultPolicy/Resource';
+    // The premise: CDK's own trace for the DefaultPolicy holds no frame of this file.
+    const raw = readFileSync(join(outdir, 'validation-report.json'), 'utf8');
+    const constructs = (
+      JSON.parse(raw) as {
+        pluginReports: {
+          violations: { violatingConstructs: { constructPath: string; stackTraces?: string[] }[] }[];
+        }[];
+      }
+    ).pluginReports
+      .flatMap((plugin) => plugin.violations)
+      .flatMap((violation) => violation.violatingConstructs)
+      .filter((construct) => construct.constructPath === policyPath);
+    expect(constructs.length).toBeGreaterThan(0);
+    for (const construct of constructs) {
+      expect((construct.stackTraces ?? []).map(userFrameOf).filter((frame) => frame !== undefined)).toEqual(
+        [],
+      );
+    }
+    const policy = findingOf(report, 'BIS-DI3', policyPath);
+    const writer = findingOf(report, 'BIS-CO8', 'Api/Writer/Resource');
+    expect(policy.source).toEqual(writer.source);
+    expect(lineText(policy.source!.file, policy.source!.line)).toContain("new lambda.Function(api, 'Writer'");
+  });
+
+  test("each finding's fix is its own resource type's, as synth prints it", () => {
+    const table = findingOf(report, 'BIS-TR1', 'Data/Orders/Resource');
+    expect(table.fix).toMatch(/TableEncryption/);
+    expect(table.fix).not.toMatch(/s3\.Bucket/);
+    expect(table.fix).toMatch(/acknowledge\(\{ id: 'BIS::BIS-TR1'/);
+    const rule = report.rules.find((candidate) => candidate.id === 'BIS-TR1');
+    expect(rule?.fix).toMatch(/s3\.Bucket[\s\S]*TableEncryption/);
+  });
+
+  test('every stack is listed, clean ones included, and customer-managed keys are always-on costs', () => {
+    expect(report.stacks).toEqual(['Api', 'Data', 'Quiet']);
+    expect(report.findings.some((finding) => finding.stack === 'Quiet')).toBe(false);
+    expect(report.alwaysOn).toEqual([
+      {
+        stack: 'Data',
+        resourcePath: 'Data/Key/Resource',
+        logicalId: expect.stringMatching(/^Key[0-9A-F]{8}$/),
+        resourceType: 'AWS::KMS::Key',
+        monthlyCostUsd: 1,
+      },
+    ]);
+  });
 });
 
 describe('a hand-written report', () => {
