@@ -132,7 +132,7 @@ function npmStartLauncher(): Launcher {
   const [program, ...args] = scripts.start.split(/\s+/);
   if (program !== 'node')
     throw new Error(`npm start runs ${program}, not node: update bench/ingest.bench.ts`);
-  return { label: 'npm start (TypeScript via @swc-node/register)', command: args };
+  return { label: 'npm start (scripts/start.js: esbuild-compiled scripts/start.ts)', command: args };
 }
 
 /** The same entry as plain JavaScript, its packages loaded from node_modules as they are. */

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-if (require.main === module) {
+/** What `npm start` runs (scripts/start.js compiles this file first): one line and exit 2 on a bad start. */
+export function runFromCommandLine(): void {
   main().catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
@@ -55,3 +56,5 @@ if (require.main === module) {
     process.exit(2);
   });
 }
+
+if (require.main === module) runFromCommandLine();
