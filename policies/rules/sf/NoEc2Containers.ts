@@ -24,7 +24,8 @@ export default defineRule(
     id: 'BIS-SF2',
     title: 'Containers run on Fargate, not on EC2 capacity',
     rationale:
-      'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date.',
+      'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date. ' +
+      'A task definition run by a service that the rule flags, in the same template, is one cause with it: the finding is on the service, and names the task definition when it needs EC2 capacity too.',
     fix: "Use ecs.FargateService and ecs.FargateTaskDefinition (LaunchType 'FARGATE', RequiresCompatibilities ['FARGATE']) or a capacity-provider strategy of FARGATE/FARGATE_SPOT; drop ASG capacity providers (AutoScalingGroupProvider); on EKS, schedule pods with a Fargate profile (eks.FargateProfile, AWS::EKS::FargateProfile) instead of a node group.",
     level: 'error',
     resourceTypes: [
@@ -38,8 +39,11 @@ export default defineRule(
   (resource, index) => {
     switch (resource.type) {
       case 'AWS::ECS::Service':
-        return checkService(resource, index);
+        return withTaskDefinition(checkService(resource, index), resource, index);
       case 'AWS::ECS::TaskDefinition':
+        // One cause, one finding: the task definition of a flagged service is reported on the service,
+        // which the user wrote to run it (`new ecs.Ec2Service(..., { taskDefinition })`).
+        if (tasksOfFlaggedServices(resource.stack, index).has(resource.logicalId)) return NOT_APPLICABLE;
         return checkTaskDefinition(resource);
       case 'AWS::ECS::CapacityProvider':
         return checkCapacityProvider(resource);
@@ -80,6 +84,45 @@ function checkService(service: TemplateResource, index: AppIndex): Verdict {
   if (finding) return finding;
   // No default strategy in sight (empty, absent, or the cluster is elsewhere): the service cannot be judged.
   return verdicts.some((verdict) => verdict.kind === 'compliant') ? COMPLIANT : NOT_APPLICABLE;
+}
+
+/** The task definition of a service, when it is in the same template. */
+function taskDefinitionOf(service: TemplateResource, index: AppIndex): TemplateResource | undefined {
+  const task = index.referencedResource(service, valueAt(service.properties, 'TaskDefinition'));
+  return task?.type === 'AWS::ECS::TaskDefinition' ? task : undefined;
+}
+
+/** A flagged service's finding also names its task definition when that needs EC2 capacity too. */
+function withTaskDefinition(verdict: Verdict, service: TemplateResource, index: AppIndex): Verdict {
+  if (verdict.kind !== 'non-compliant') return verdict;
+  const task = taskDefinitionOf(service, index);
+  if (task === undefined || checkTaskDefinition(task).kind !== 'non-compliant') return verdict;
+  const { literals } = stringList(valueAt(task.properties, 'RequiresCompatibilities'));
+  const compatibilities =
+    literals.length === 0
+      ? 'no RequiresCompatibilities'
+      : `RequiresCompatibilities [${literals.map((literal) => `'${literal}'`).join(', ')}]`;
+  return nonCompliant(
+    `${verdict.message} Its task definition ${task.logicalId} (${compatibilities}) needs EC2 capacity too: make it an ecs.FargateTaskDefinition (RequiresCompatibilities ['FARGATE']).`,
+    verdict.level,
+  );
+}
+
+/** Per stack: the task definitions run by a service this rule flags. */
+const TASKS_OF_FLAGGED_SERVICES = new MemoKey<ReadonlySet<string>>(
+  'sf2-task-definitions-of-flagged-services',
+);
+
+function tasksOfFlaggedServices(stack: TemplateResource['stack'], index: AppIndex): ReadonlySet<string> {
+  return index.memo(TASKS_OF_FLAGGED_SERVICES, stack, () => {
+    const tasks = new Set<string>();
+    for (const service of index.resourcesOfType(stack, 'AWS::ECS::Service')) {
+      if (index.isMachinery(service) || checkService(service, index).kind !== 'non-compliant') continue;
+      const task = taskDefinitionOf(service, index);
+      if (task !== undefined) tasks.add(task.logicalId);
+    }
+    return tasks;
+  });
 }
 
 function checkTaskDefinition(task: TemplateResource): Verdict {
