@@ -1,4 +1,5 @@
 import { MemoKey, type AppIndex } from '../../engine/app-index';
+import { isCdkSupportStack } from '../../engine/cdk-machinery';
 import type { TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
@@ -31,7 +32,8 @@ export default defineRule(
       "An application is: the stacks that carry the same `bis:application` tag (`Tags.of(stack).add('bis:application', 'shop')`, or Metadata `bis:application` in a template); " +
       'else the stacks of one CDK Stage, with the Stages inside it (where CDK Pipelines put an application); else, for top-level stacks, the whole app, Stages included (the pipeline stack deploys them). ' +
       'Scanned templates follow the same layout: CDK templates in one directory of a cloud assembly, with its `assembly-<Stage>` directories; a hand-written template is an application of its own unless it declares `bis:application`. ' +
-      'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count.',
+      'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count. ' +
+      "CodePipeline's own support stacks (`cross-region-stack-*`, `cross-account-support-stack-*`) are not applications and are not judged.",
     fix:
       'Give the application a browser entry point in one of its stacks: ' +
       'an `apigatewayv2.HttpApi` (AWS::ApiGatewayV2::Api), an `apigateway.RestApi` (AWS::ApiGateway::RestApi), ' +
@@ -45,7 +47,8 @@ export default defineRule(
   },
   (resource, index) => {
     const unit = resource.stack.deploymentUnit;
-    if (unit.role !== 'application') return NOT_APPLICABLE;
+    // CodePipeline's cross-region and cross-account support stacks are pipeline plumbing, not applications.
+    if (unit.role !== 'application' || isCdkSupportStack(unit)) return NOT_APPLICABLE;
     // A stack-level finding: only the unit's anchor carries it, so it is reported once per stack.
     if (index.stackAnchor(unit) !== resource) return NOT_APPLICABLE;
     const units = index.applicationUnits(unit).filter((candidate) => candidate.role !== 'data-platform');
