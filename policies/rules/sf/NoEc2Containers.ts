@@ -16,7 +16,8 @@ const ON_FARGATE =
   "run it on Fargate: ecs.FargateService (LaunchType 'FARGATE', or a CapacityProviderStrategy of FARGATE/FARGATE_SPOT)";
 
 /** Where a capacity provider puts the tasks: Fargate, EC2 servers, or unknown until deploy time. */
-type Placement = { kind: 'fargate' } | { kind: 'server'; name: string } | { kind: 'unknown' };
+type Placement =
+  { kind: 'fargate' } | { kind: 'server'; name: string; inTemplate?: true } | { kind: 'unknown' };
 
 export default defineRule(
   __filename,
@@ -25,7 +26,7 @@ export default defineRule(
     title: 'Containers run on Fargate, not on EC2 capacity',
     rationale:
       'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date. ' +
-      'A task definition run by a service that the rule flags, in the same template, is one cause with it: the finding is on the service, and names the task definition when it needs EC2 capacity too.',
+      'A task definition run by a service that the rule flags, in the same template, is one cause with it: the finding is on the service, and names the task definition when it needs EC2 capacity too. Likewise the capacity-provider associations of a cluster are reported only for providers named from outside the template: a provider of the template carries its own finding.',
     fix: "Use ecs.FargateService and ecs.FargateTaskDefinition (LaunchType 'FARGATE', RequiresCompatibilities ['FARGATE']) or a capacity-provider strategy of FARGATE/FARGATE_SPOT; drop ASG capacity providers (AutoScalingGroupProvider); on EKS, schedule pods with a Fargate profile (eks.FargateProfile, AWS::EKS::FargateProfile) instead of a node group.",
     level: 'error',
     resourceTypes: [
@@ -169,6 +170,13 @@ function checkAssociations(associations: TemplateResource, index: AppIndex): Ver
   ];
   const placements = named.map((value) => placementOf(value, associations, index));
   const servers = placements.flatMap((placement) => (placement.kind === 'server' ? [placement.name] : []));
+  // One cause, one finding: providers of this template carry their own finding; only names from elsewhere are news.
+  if (
+    servers.length > 0 &&
+    placements.every((placement) => placement.kind !== 'server' || placement.inTemplate)
+  ) {
+    return NOT_APPLICABLE;
+  }
   if (servers.length > 0) {
     return nonCompliant(
       `The cluster's capacity provider associations name ${servers.join(', ')}: tasks can land on EC2 instances; associate only FARGATE and FARGATE_SPOT.`,
@@ -201,13 +209,16 @@ function placementOf(value: TemplateValue | undefined, from: TemplateResource, i
     }
     const target = index.referencedResource(from, branch);
     if (target?.type === 'AWS::ECS::CapacityProvider') {
-      return { kind: 'server', name: `capacity provider ${target.logicalId}` };
+      return { kind: 'server', name: `capacity provider ${target.logicalId}`, inTemplate: true };
     }
     return { kind: 'unknown' };
   });
   const servers = branches.flatMap((branch) => (branch.kind === 'server' ? [branch.name] : []));
   const certain = servers.length > 0 && servers.length === branches.length;
-  if (certain) return { kind: 'server', name: servers.join(' or ') };
+  if (certain) {
+    const inTemplate = branches.every((branch) => branch.kind === 'server' && branch.inTemplate === true);
+    return { kind: 'server', name: servers.join(' or '), ...(inTemplate ? { inTemplate } : {}) };
+  }
   // A deploy-time choice that can be Fargate is given the benefit of the doubt; only a certain server is flagged.
   return branches.some((branch) => branch.kind === 'fargate') ? { kind: 'fargate' } : { kind: 'unknown' };
 }
