@@ -61,3 +61,16 @@ export function isCdkMachinery(resource: Pick<TemplateResource, 'path'>): boolea
   // A scanned template's path is `<file>#<logicalId>`, so one test covers both origins.
   return MACHINERY.test(resource.path);
 }
+
+/**
+ * CodePipeline's support stacks, which `codepipeline.Pipeline` adds beside the pipeline stack for
+ * cross-region actions (`cross-region-stack-<account>:<region>`: the replication bucket and key) and
+ * cross-account actions (`cross-account-support-stack-<account>`: the action roles). They deploy
+ * the pipeline's plumbing, not an application. A scanned template keeps the id in its file name.
+ */
+const SUPPORT_STACK = /(^|[/\\])(cross-region-stack-|cross-account-support-stack-)[^/\\]*$/;
+
+/** True for a stack that CodePipeline writes for its own cross-region or cross-account support. */
+export function isCdkSupportStack(stack: { readonly path: string }): boolean {
+  return SUPPORT_STACK.test(stack.path);
+}

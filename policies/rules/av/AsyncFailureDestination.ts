@@ -41,7 +41,25 @@ interface AsyncInvocation {
   readonly invokeConfigs: Map<string, Presence>;
   /** The EventInvokeConfig of each function that has one, by logical ID. */
   readonly configuredBy: Map<string, string>;
+  /** The functions something in the stack invokes synchronously (an event source mapping, API Gateway...). */
+  readonly invokedSynchronously: Set<string>;
 }
+
+/** SAM event source types Lambda polls or calls synchronously. */
+const SYNC_SAM_EVENTS: ReadonlySet<string> = new Set([
+  'SQS',
+  'Kinesis',
+  'DynamoDB',
+  'MSK',
+  'MQ',
+  'SelfManagedKafka',
+  'DocumentDB',
+  'Api',
+  'HttpApi',
+]);
+
+/** Service principals that invoke Lambda synchronously: API Gateway, load balancers, Cognito triggers. */
+const SYNC_PRINCIPAL = /^(apigateway|elasticloadbalancing|cognito-idp)\.amazonaws\.com(\.cn)?$/;
 
 export default defineRule(
   __filename,
@@ -49,7 +67,7 @@ export default defineRule(
     id: 'BIS-AV1',
     title: 'Asynchronously invoked functions have an on-failure destination',
     rationale:
-      "S3, SNS, EventBridge, API Gateway integrations with `X-Amz-Invocation-Type: 'Event'` and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows. Not judged: callers outside the stack that leave no EventInvokeConfig, and OpenAPI definitions kept in a file (BodyS3Location).",
+      "S3, SNS, EventBridge, API Gateway integrations with `X-Amz-Invocation-Type: 'Event'` and the other asynchronous sources hand the event to Lambda and forget it: after two failed retries (or when the event ages out) Lambda drops it silently. Without an on-failure destination or a dead-letter queue a landed object is never ingested and nobody knows. An EventInvokeConfig (`configureAsyncInvoke`, `retryAttempts`, `onSuccess`) configures asynchronous invocation only, so a function that has one is taken as invoked asynchronously by a caller outside the stack, unless every invoker the stack shows is synchronous (an SQS, Kinesis or DynamoDB event source mapping, API Gateway, a function URL), where the config has no effect. Not judged: callers outside the stack that leave no EventInvokeConfig, and OpenAPI definitions kept in a file (BodyS3Location).",
     fix: 'Give the function an on-failure destination: `onFailure: new destinations.SqsDestination(queue)` on lambda.Function (an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure.Destination`), or a dead-letter queue: `deadLetterQueueEnabled: true` / `deadLetterQueue` (`DeadLetterConfig.TargetArn`). In SAM: `EventInvokeConfig.DestinationConfig.OnFailure` or `DeadLetterQueue`.',
     level: 'error',
     resourceTypes: FUNCTION_TYPES,
@@ -59,23 +77,22 @@ export default defineRule(
     const triggers = new Set(invocation.triggers.get(fn.logicalId));
     for (const trigger of samAsyncEvents(fn)) triggers.add(trigger);
     // An invoke config configures asynchronous invocation only: with no other trigger in sight, it
-    // says the function is invoked so (by a caller outside the stack).
-    const config = invocation.configuredBy.get(fn.logicalId);
-    if (triggers.size === 0 && config !== undefined) {
-      triggers.add(`a caller its EventInvokeConfig ${config} is for`);
-    }
-    if (
-      fn.type === 'AWS::Serverless::Function' &&
-      triggers.size === 0 &&
-      fn.properties.EventInvokeConfig !== undefined
-    ) {
-      triggers.add('a caller its EventInvokeConfig is for');
-    }
-    if (triggers.size === 0) return NOT_APPLICABLE;
+    // says the function is invoked so by a caller outside the stack, unless every invoker found is
+    // synchronous (an SQS event source mapping from `retryAttempts`), where the config is inert.
+    const config =
+      invocation.configuredBy.get(fn.logicalId) ??
+      (fn.type === 'AWS::Serverless::Function' && fn.properties.EventInvokeConfig !== undefined
+        ? 'EventInvokeConfig'
+        : undefined);
+    const synchronous = invocation.invokedSynchronously.has(fn.logicalId) || samSyncEvents(fn).length > 0;
+    if (triggers.size === 0 && (config === undefined || synchronous)) return NOT_APPLICABLE;
 
     const handling = [...ownFailureHandling(fn), invocation.invokeConfigs.get(fn.logicalId) ?? 'absent'];
     if (handling.includes('present')) return COMPLIANT;
-    const by = `The function is invoked asynchronously by ${[...triggers].sort().join(', ')}`;
+    const by =
+      triggers.size === 0
+        ? `The function has an ${config === 'EventInvokeConfig' ? 'inline EventInvokeConfig' : `EventInvokeConfig (${config})`}, which applies only to asynchronous invocations, so a caller outside the stack invokes it asynchronously`
+        : `The function is invoked asynchronously by ${[...triggers].sort().join(', ')}`;
     const properties =
       fn.type === 'AWS::Serverless::Function'
         ? 'EventInvokeConfig.DestinationConfig.OnFailure or DeadLetterQueue'
@@ -87,7 +104,7 @@ export default defineRule(
       );
     }
     return nonCompliant(
-      `${by} and has no on-failure destination or dead-letter queue (${properties}): an event that still fails after Lambda's retries is dropped.`,
+      `${by}${triggers.size === 0 ? ', but it' : ' and'} has no on-failure destination or dead-letter queue (${properties}): an event that still fails after Lambda's retries is dropped.`,
     );
   },
 );
@@ -113,6 +130,15 @@ function samAsyncEvents(fn: TemplateResource): string[] {
     if (type !== undefined && ASYNC_SAM_EVENTS.has(type)) found.push(`SAM event ${name} (${type})`);
   }
   return found;
+}
+
+/** The SAM events of a function that invoke it synchronously. */
+function samSyncEvents(fn: TemplateResource): string[] {
+  if (fn.type !== 'AWS::Serverless::Function' || !isObject(fn.properties.Events)) return [];
+  return Object.values(fn.properties.Events).flatMap((event) => {
+    const type = literalString(valueAt(event, 'Type'));
+    return type !== undefined && SYNC_SAM_EVENTS.has(type) ? [type] : [];
+  });
 }
 
 /** The request header that makes an API Gateway Lambda integration invoke the function asynchronously. */
@@ -158,16 +184,27 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
     };
     const invokeConfigs = new Map<string, Presence>();
     const configuredBy = new Map<string, string>();
+    const invokedSynchronously = new Set<string>();
+    const addSynchronous = (target: unknown): void => {
+      for (const fn of functions(target)) invokedSynchronously.add(fn);
+    };
 
     for (const resource of index.resourcesOf(stack)) {
       const props = resource.properties;
       switch (resource.type) {
         case 'AWS::Lambda::Permission': {
           const principal = principalText(props.Principal);
-          if (principal === undefined || !isAsyncPrincipal(principal)) break;
-          addTrigger(props.FunctionName, principal);
+          if (principal === undefined) break;
+          if (isAsyncPrincipal(principal)) addTrigger(props.FunctionName, principal);
+          else if (SYNC_PRINCIPAL.test(principal)) addSynchronous(props.FunctionName);
           break;
         }
+        case 'AWS::Lambda::EventSourceMapping':
+          addSynchronous(props.FunctionName);
+          break;
+        case 'AWS::Lambda::Url':
+          addSynchronous(props.TargetFunctionArn);
+          break;
         case 'AWS::SNS::Subscription':
           if (literalString(props.Protocol) === 'lambda') {
             addTrigger(props.Endpoint, `SNS subscription ${resource.logicalId}`);
@@ -214,7 +251,7 @@ function asyncInvocation(index: AppIndex, stack: StackInfo): AsyncInvocation {
         }
       }
     }
-    return { triggers, invokeConfigs, configuredBy };
+    return { triggers, invokeConfigs, configuredBy, invokedSynchronously };
   });
 }
 

@@ -1,4 +1,5 @@
 import { MemoKey, type AppIndex } from '../../engine/app-index';
+import { isCdkSupportStack } from '../../engine/cdk-machinery';
 import type { TemplateResource } from '../../engine/template-resource';
 import {
   isIntrinsic,
@@ -9,13 +10,14 @@ import {
   valueAt,
 } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE } from '../../rule';
+import { nonRedirectActions } from './listener-actions';
 
 /** What the rule accepts as a browser entry point, for the message. */
 const ACCEPTED_KINDS =
   'an API Gateway REST API (AWS::ApiGateway::RestApi, AWS::Serverless::Api), an HTTP or WebSocket API ' +
   '(AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi), a Lambda function URL (AWS::Lambda::Url, SAM ' +
   'FunctionUrlConfig or an Api/HttpApi event), a CloudFront distribution, an internet-facing ALB with an HTTPS ' +
-  'listener, an AppSync API or an Amplify app';
+  'listener (or an HTTP one that serves, which BIS-BA3 reports as plaintext), an AppSync API or an Amplify app';
 
 /** Whether a deployment unit has a browser entry point: asked by every resource, computed once per unit. */
 const HAS_ENTRY_POINT = new MemoKey<boolean>('ba-browser-entry-point');
@@ -31,7 +33,9 @@ export default defineRule(
       "An application is: the stacks that carry the same `bis:application` tag (`Tags.of(stack).add('bis:application', 'shop')`, or Metadata `bis:application` in a template); " +
       'else the stacks of one CDK Stage, with the Stages inside it (where CDK Pipelines put an application); else, for top-level stacks, the whole app, Stages included (the pipeline stack deploys them). ' +
       'Scanned templates follow the same layout: CDK templates in one directory of a cloud assembly, with its `assembly-<Stage>` directories; a hand-written template is an application of its own unless it declares `bis:application`. ' +
-      'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count.',
+      'An internet-facing ALB whose HTTP listener serves pages is an entry point a browser reaches: one cause, one finding, so BIS-BA3 reports its plaintext and BA1 does not add a second error. ' +
+      'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count. ' +
+      "CodePipeline's own support stacks (`cross-region-stack-*`, `cross-account-support-stack-*`) are not applications and are not judged.",
     fix:
       'Give the application a browser entry point in one of its stacks: ' +
       'an `apigatewayv2.HttpApi` (AWS::ApiGatewayV2::Api), an `apigateway.RestApi` (AWS::ApiGateway::RestApi), ' +
@@ -45,7 +49,8 @@ export default defineRule(
   },
   (resource, index) => {
     const unit = resource.stack.deploymentUnit;
-    if (unit.role !== 'application') return NOT_APPLICABLE;
+    // CodePipeline's cross-region and cross-account support stacks are pipeline plumbing, not applications.
+    if (unit.role !== 'application' || isCdkSupportStack(unit)) return NOT_APPLICABLE;
     // A stack-level finding: only the unit's anchor carries it, so it is reported once per stack.
     if (index.stackAnchor(unit) !== resource) return NOT_APPLICABLE;
     const units = index.applicationUnits(unit).filter((candidate) => candidate.role !== 'data-platform');
@@ -95,8 +100,15 @@ function isBrowserEntryPoint(resource: TemplateResource, index: AppIndex): boole
       return literalString(props.Visibility) !== 'PRIVATE';
     case 'AWS::Serverless::Function':
       return samFunctionHasWebEndpoint(props);
-    case 'AWS::ElasticLoadBalancingV2::Listener':
-      return literalString(props.Protocol) === 'HTTPS' && !isInternalLoadBalancer(resource, index);
+    case 'AWS::ElasticLoadBalancingV2::Listener': {
+      if (isInternalLoadBalancer(resource, index)) return false;
+      const protocol = literalString(props.Protocol);
+      // An HTTP listener that serves (not only redirects) is an entry point: its plaintext is BIS-BA3's finding.
+      return (
+        protocol === 'HTTPS' ||
+        (protocol === 'HTTP' && nonRedirectActions(props.DefaultActions, 'DefaultActions') !== undefined)
+      );
+    }
     default:
       return false;
   }

@@ -9,7 +9,6 @@ import {
   mayBeAbsent,
   possibleValues,
   referencedLogicalId,
-  type TemplateValue,
   valueAt,
 } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
@@ -21,6 +20,7 @@ import {
   restrictedBy,
   statementsOf,
 } from '../tr/policy-statements';
+import { nonRedirectActions } from './listener-actions';
 
 export default defineRule(
   __filename,
@@ -107,28 +107,6 @@ function plaintextProtocol(protocol: unknown): string | undefined {
     if (literal.toUpperCase() === 'HTTP') return literal;
   }
   return undefined;
-}
-
-/** Why the actions of an HTTP listener or rule are not a redirect to HTTPS, or undefined when they are. */
-function nonRedirectActions(actions: unknown, property: string): string | undefined {
-  const options = possibleValues(actions);
-  if (options.length === 0) return `it has no ${property}, so nothing redirects to HTTPS`;
-  for (const list of options) {
-    if (!Array.isArray(list))
-      return `${property} is computed at deploy time, so it is not provably a redirect to HTTPS`;
-    const items = list.flatMap((action) => possibleValues(action));
-    if (items.some(isRedirectToHttps)) continue;
-    const types = items.map((action) => literalString(valueAt(action, 'Type')) ?? 'computed');
-    return `its ${property} are ${types.length > 0 ? `'${types.join("', '")}'` : 'empty'}, not a redirect to HTTPS`;
-  }
-  return undefined;
-}
-
-function isRedirectToHttps(action: TemplateValue): boolean {
-  return (
-    literalString(valueAt(action, 'Type'))?.toLowerCase() === 'redirect' &&
-    literalString(valueAt(action, 'RedirectConfig', 'Protocol')) === 'HTTPS'
-  );
 }
 
 /** A classic load balancer cannot redirect: any HTTP listener, or TCP on port 80, is plaintext web traffic. */

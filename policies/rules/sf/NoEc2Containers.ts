@@ -16,7 +16,8 @@ const ON_FARGATE =
   "run it on Fargate: ecs.FargateService (LaunchType 'FARGATE', or a CapacityProviderStrategy of FARGATE/FARGATE_SPOT)";
 
 /** Where a capacity provider puts the tasks: Fargate, EC2 servers, or unknown until deploy time. */
-type Placement = { kind: 'fargate' } | { kind: 'server'; name: string } | { kind: 'unknown' };
+type Placement =
+  { kind: 'fargate' } | { kind: 'server'; name: string; inTemplate?: true } | { kind: 'unknown' };
 
 export default defineRule(
   __filename,
@@ -24,7 +25,8 @@ export default defineRule(
     id: 'BIS-SF2',
     title: 'Containers run on Fargate, not on EC2 capacity',
     rationale:
-      'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date.',
+      'ECS on EC2, ECS Anywhere and EKS node groups put containers on instances the team must patch, drain and scale; Fargate runs each task on capacity AWS keeps up to date. ' +
+      'A task definition run by a service that the rule flags, in the same template, is one cause with it: the finding is on the service, and names the task definition when it needs EC2 capacity too. Likewise the capacity-provider associations of a cluster are reported only for providers named from outside the template: a provider of the template carries its own finding.',
     fix: "Use ecs.FargateService and ecs.FargateTaskDefinition (LaunchType 'FARGATE', RequiresCompatibilities ['FARGATE']) or a capacity-provider strategy of FARGATE/FARGATE_SPOT; drop ASG capacity providers (AutoScalingGroupProvider); on EKS, schedule pods with a Fargate profile (eks.FargateProfile, AWS::EKS::FargateProfile) instead of a node group.",
     level: 'error',
     resourceTypes: [
@@ -38,8 +40,11 @@ export default defineRule(
   (resource, index) => {
     switch (resource.type) {
       case 'AWS::ECS::Service':
-        return checkService(resource, index);
+        return withTaskDefinition(checkService(resource, index), resource, index);
       case 'AWS::ECS::TaskDefinition':
+        // One cause, one finding: the task definition of a flagged service is reported on the service,
+        // which the user wrote to run it (`new ecs.Ec2Service(..., { taskDefinition })`).
+        if (tasksOfFlaggedServices(resource.stack, index).has(resource.logicalId)) return NOT_APPLICABLE;
         return checkTaskDefinition(resource);
       case 'AWS::ECS::CapacityProvider':
         return checkCapacityProvider(resource);
@@ -80,6 +85,45 @@ function checkService(service: TemplateResource, index: AppIndex): Verdict {
   if (finding) return finding;
   // No default strategy in sight (empty, absent, or the cluster is elsewhere): the service cannot be judged.
   return verdicts.some((verdict) => verdict.kind === 'compliant') ? COMPLIANT : NOT_APPLICABLE;
+}
+
+/** The task definition of a service, when it is in the same template. */
+function taskDefinitionOf(service: TemplateResource, index: AppIndex): TemplateResource | undefined {
+  const task = index.referencedResource(service, valueAt(service.properties, 'TaskDefinition'));
+  return task?.type === 'AWS::ECS::TaskDefinition' ? task : undefined;
+}
+
+/** A flagged service's finding also names its task definition when that needs EC2 capacity too. */
+function withTaskDefinition(verdict: Verdict, service: TemplateResource, index: AppIndex): Verdict {
+  if (verdict.kind !== 'non-compliant') return verdict;
+  const task = taskDefinitionOf(service, index);
+  if (task === undefined || checkTaskDefinition(task).kind !== 'non-compliant') return verdict;
+  const { literals } = stringList(valueAt(task.properties, 'RequiresCompatibilities'));
+  const compatibilities =
+    literals.length === 0
+      ? 'no RequiresCompatibilities'
+      : `RequiresCompatibilities [${literals.map((literal) => `'${literal}'`).join(', ')}]`;
+  return nonCompliant(
+    `${verdict.message} Its task definition ${task.logicalId} (${compatibilities}) needs EC2 capacity too: make it an ecs.FargateTaskDefinition (RequiresCompatibilities ['FARGATE']).`,
+    verdict.level,
+  );
+}
+
+/** Per stack: the task definitions run by a service this rule flags. */
+const TASKS_OF_FLAGGED_SERVICES = new MemoKey<ReadonlySet<string>>(
+  'sf2-task-definitions-of-flagged-services',
+);
+
+function tasksOfFlaggedServices(stack: TemplateResource['stack'], index: AppIndex): ReadonlySet<string> {
+  return index.memo(TASKS_OF_FLAGGED_SERVICES, stack, () => {
+    const tasks = new Set<string>();
+    for (const service of index.resourcesOfType(stack, 'AWS::ECS::Service')) {
+      if (index.isMachinery(service) || checkService(service, index).kind !== 'non-compliant') continue;
+      const task = taskDefinitionOf(service, index);
+      if (task !== undefined) tasks.add(task.logicalId);
+    }
+    return tasks;
+  });
 }
 
 function checkTaskDefinition(task: TemplateResource): Verdict {
@@ -126,6 +170,13 @@ function checkAssociations(associations: TemplateResource, index: AppIndex): Ver
   ];
   const placements = named.map((value) => placementOf(value, associations, index));
   const servers = placements.flatMap((placement) => (placement.kind === 'server' ? [placement.name] : []));
+  // One cause, one finding: providers of this template carry their own finding; only names from elsewhere are news.
+  if (
+    servers.length > 0 &&
+    placements.every((placement) => placement.kind !== 'server' || placement.inTemplate)
+  ) {
+    return NOT_APPLICABLE;
+  }
   if (servers.length > 0) {
     return nonCompliant(
       `The cluster's capacity provider associations name ${servers.join(', ')}: tasks can land on EC2 instances; associate only FARGATE and FARGATE_SPOT.`,
@@ -158,13 +209,16 @@ function placementOf(value: TemplateValue | undefined, from: TemplateResource, i
     }
     const target = index.referencedResource(from, branch);
     if (target?.type === 'AWS::ECS::CapacityProvider') {
-      return { kind: 'server', name: `capacity provider ${target.logicalId}` };
+      return { kind: 'server', name: `capacity provider ${target.logicalId}`, inTemplate: true };
     }
     return { kind: 'unknown' };
   });
   const servers = branches.flatMap((branch) => (branch.kind === 'server' ? [branch.name] : []));
   const certain = servers.length > 0 && servers.length === branches.length;
-  if (certain) return { kind: 'server', name: servers.join(' or ') };
+  if (certain) {
+    const inTemplate = branches.every((branch) => branch.kind === 'server' && branch.inTemplate === true);
+    return { kind: 'server', name: servers.join(' or '), ...(inTemplate ? { inTemplate } : {}) };
+  }
   // A deploy-time choice that can be Fargate is given the benefit of the doubt; only a certain server is flagged.
   return branches.some((branch) => branch.kind === 'fargate') ? { kind: 'fargate' } : { kind: 'unknown' };
 }

@@ -1,6 +1,7 @@
+import { MemoKey, type AppIndex } from '../../engine/app-index';
+import type { StackInfo, TemplateResource } from '../../engine/template-resource';
+import { literalString, possibleValues, referencedLogicalId, valueAt } from '../../engine/template-values';
 import { COMPLIANT, defineRule, nonCompliant, NOT_APPLICABLE, type Verdict } from '../../rule';
-import type { TemplateResource } from '../../engine/template-resource';
-import { literalString, possibleValues, valueAt } from '../../engine/template-values';
 import { detail, propertyText } from './property-text';
 
 const SERVERLESS_CLASS = 'db.serverless';
@@ -32,7 +33,8 @@ export default defineRule(
     id: 'BIS-SF3',
     title: 'Databases run on their serverless edition',
     rationale:
-      'A provisioned database instance is a server sized for the peak and billed around the clock; the serverless editions (Aurora Serverless v2, DocumentDB Serverless, Neptune Serverless) scale capacity with the load and leave the sizing to AWS.',
+      'A provisioned database instance is a server sized for the peak and billed around the clock; the serverless editions (Aurora Serverless v2, DocumentDB Serverless, Neptune Serverless) scale capacity with the load and leave the sizing to AWS. ' +
+      'The instances of a flagged Aurora cluster of the same template are one cause with it: the finding is on the cluster, naming them and their classes; a provisioned instance of a serverless cluster is reported on its own.',
     fix: "Use rds.DatabaseCluster with `writer: rds.ClusterInstance.serverlessV2('writer')` and serverlessV2MinCapacity/serverlessV2MaxCapacity (ServerlessV2ScalingConfiguration, DBInstanceClass 'db.serverless') instead of rds.DatabaseInstance or provisioned cluster instances; give DocumentDB and Neptune instances DBInstanceClass 'db.serverless' with the cluster's serverless scaling configuration.",
     level: 'error',
     resourceTypes: [
@@ -42,12 +44,15 @@ export default defineRule(
       'AWS::Neptune::DBInstance',
     ],
   },
-  (resource) => {
+  (resource, index) => {
     switch (resource.type) {
       case 'AWS::RDS::DBInstance':
+        // One cause, one finding: the instances of a flagged cluster are reported on the cluster,
+        // which the user wrote (`new rds.DatabaseCluster` creates the cluster and its writer).
+        if (instancesOfFlaggedClusters(resource.stack, index).has(resource.logicalId)) return NOT_APPLICABLE;
         return checkRdsInstance(resource);
       case 'AWS::RDS::DBCluster':
-        return checkRdsCluster(resource);
+        return withInstances(checkRdsCluster(resource), resource, index);
       default: {
         const engine = INSTANCE_ALTERNATIVES.get(resource.type);
         if (engine === undefined) return NOT_APPLICABLE;
@@ -99,6 +104,45 @@ function checkRdsCluster(cluster: TemplateResource): Verdict {
   return nonCompliant(
     `The DB cluster has ${mode} and no ServerlessV2ScalingConfiguration, so its instances are provisioned; use ${AURORA_V2}.`,
   );
+}
+
+/** The Aurora instances of the same template that belong to a cluster, in template order. */
+function instancesOf(cluster: TemplateResource, index: AppIndex): TemplateResource[] {
+  return index
+    .resourcesOfType(cluster.stack, 'AWS::RDS::DBInstance')
+    .filter(
+      (instance) =>
+        referencedLogicalId(valueAt(instance.properties, 'DBClusterIdentifier')) === cluster.logicalId,
+    );
+}
+
+/** A flagged cluster's finding names its instances and their classes, which are the same cause. */
+function withInstances(verdict: Verdict, cluster: TemplateResource, index: AppIndex): Verdict {
+  if (verdict.kind !== 'non-compliant') return verdict;
+  const instances = instancesOf(cluster, index);
+  if (instances.length === 0) return verdict;
+  const named = instances.map((instance) => {
+    const text = propertyText(instance.properties, 'DBInstanceClass');
+    return text === undefined ? instance.logicalId : `${instance.logicalId} (${text})`;
+  });
+  return nonCompliant(
+    `${verdict.message} Its instance${instances.length > 1 ? 's' : ''} ${named.join(', ')} ${instances.length > 1 ? 'are' : 'is'} reported with it: give ${instances.length > 1 ? 'them' : 'it'} DBInstanceClass '${SERVERLESS_CLASS}' (rds.ClusterInstance.serverlessV2).`,
+    verdict.level,
+  );
+}
+
+/** Per stack: the instances of a cluster that this rule flags. */
+const INSTANCES_OF_FLAGGED_CLUSTERS = new MemoKey<ReadonlySet<string>>('sf3-instances-of-flagged-clusters');
+
+function instancesOfFlaggedClusters(stack: StackInfo, index: AppIndex): ReadonlySet<string> {
+  return index.memo(INSTANCES_OF_FLAGGED_CLUSTERS, stack, () => {
+    const instances = new Set<string>();
+    for (const cluster of index.resourcesOfType(stack, 'AWS::RDS::DBCluster')) {
+      if (index.isMachinery(cluster) || checkRdsCluster(cluster).kind !== 'non-compliant') continue;
+      for (const instance of instancesOf(cluster, index)) instances.add(instance.logicalId);
+    }
+    return instances;
+  });
 }
 
 /** Compliant for class `db.serverless`; the message names a provisioned class. */

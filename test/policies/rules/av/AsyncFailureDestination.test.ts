@@ -50,7 +50,7 @@ describe('BIS-AV1 AsyncFailureDestination', () => {
     expect(verdictOf(rule, fn)).toMatchObject({
       kind: 'non-compliant',
       message: expect.stringMatching(
-        /^The function is invoked asynchronously by a caller its EventInvokeConfig \w+ is for and has no on-failure destination/,
+        /^The function has an EventInvokeConfig \(\w+\), which applies only to asynchronous invocations, so a caller outside the stack invokes it asynchronously, but it has no on-failure destination or dead-letter queue/,
       ),
     });
     const other = appStack().stack;
@@ -58,6 +58,37 @@ describe('BIS-AV1 AsyncFailureDestination', () => {
       onFailure: new destinations.SqsDestination(new sqs.Queue(other, 'Failed')),
     });
     expect(verdictOf(rule, configured).kind).toBe('compliant');
+  });
+
+  test('an invoke config on a function that only an SQS event source mapping invokes has no effect: not judged', () => {
+    const { stack } = appStack();
+    const fn = ingest(stack, { retryAttempts: 0 });
+    fn.addEventSource(new sources.SqsEventSource(new sqs.Queue(stack, 'Jobs')));
+    expect(verdictOf(rule, fn).kind).toBe('not-applicable');
+    // The same function with an asynchronous invoker beside the queue is still judged.
+    const other = appStack().stack;
+    const both = ingest(other, { retryAttempts: 0 });
+    both.addEventSource(new sources.SqsEventSource(new sqs.Queue(other, 'Jobs')));
+    new sns.Topic(other, 'Landed').addSubscription(new subscriptions.LambdaSubscription(both));
+    expect(verdictOf(rule, both).kind).toBe('non-compliant');
+  });
+
+  test('a SAM function whose only events are synchronous ignores its EventInvokeConfig', () => {
+    const verdicts = verdictsOfTemplate(rule, {
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Worker: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            EventInvokeConfig: { MaximumRetryAttempts: 0 },
+            Events: { Jobs: { Type: 'SQS', Properties: { Queue: { 'Fn::GetAtt': ['Jobs', 'Arn'] } } } },
+          },
+        },
+      },
+    });
+    expect(verdicts).toEqual({ Worker: 'not-applicable' });
   });
 
   test('a SAM function with an EventInvokeConfig but no OnFailure is asynchronous, and an error', () => {

@@ -111,6 +111,36 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
     expect(build(false)).toEqual([expect.objectContaining({ level: 'error' })]);
   });
 
+  test('an internet-facing ALB serving plain HTTP is one finding, BIS-BA3, not also BIS-BA1', () => {
+    const build = (listen: (alb: elbv2.ApplicationLoadBalancer) => void) => {
+      const app = testApp();
+      const stack = new Stack(app, 'Portal');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+      listen(new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true }));
+      const findings = evaluateApp(app);
+      return { ba1: findingsFor(findings, 'BIS-BA1'), ba3: findingsFor(findings, 'BIS-BA3') };
+    };
+    const serving = build((alb) =>
+      alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(200) }),
+    );
+    expect(serving.ba1).toEqual([]);
+    expect(serving.ba3).toEqual([
+      expect.objectContaining({
+        path: 'Portal/Alb/Http/Resource',
+        message: expect.stringMatching(/plaintext HTTP/),
+      }),
+    ]);
+    // A listener that only redirects to an HTTPS listener that does not exist serves nothing.
+    const redirecting = build((alb) =>
+      alb.addListener('Http', {
+        port: 80,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      }),
+    );
+    expect(redirecting.ba3).toEqual([]);
+    expect(redirecting.ba1).toEqual([expect.objectContaining({ path: 'Portal', level: 'error' })]);
+  });
+
   test('a REST API whose endpoint type is chosen by a condition may be public, so it counts', () => {
     const app = testApp();
     const stack = new Stack(app, 'Orders');

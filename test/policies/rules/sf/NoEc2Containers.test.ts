@@ -44,7 +44,7 @@ describe('BIS-SF2 NoEc2Containers', () => {
     expect(verdictOf(rule, associations!).kind).toBe('compliant');
   });
 
-  test('an EC2 service and its EC2-only task definition are errors that name Fargate', () => {
+  test('an EC2 service and its EC2-only task definition are one finding, on the service, naming both fixes', () => {
     const { stack, cluster } = clusterStack();
     cluster.addCapacity('Instances', { instanceType: new ec2.InstanceType('t3.small') });
     const task = new ecs.Ec2TaskDefinition(stack, 'Task');
@@ -52,15 +52,33 @@ describe('BIS-SF2 NoEc2Containers', () => {
     const service = new ecs.Ec2Service(stack, 'Web', { cluster, taskDefinition: task });
     expect(verdictOf(rule, service)).toMatchObject({
       kind: 'non-compliant',
-      message: expect.stringMatching(/LaunchType 'EC2'.*Fargate/),
+      message: expect.stringMatching(
+        /LaunchType 'EC2'.*Fargate.* Its task definition Task\w+ \(RequiresCompatibilities \['EC2'\]\) needs EC2 capacity too: make it an ecs\.FargateTaskDefinition/,
+      ),
     });
-    expect(verdictOf(rule, task)).toMatchObject({
-      kind: 'non-compliant',
-      message: expect.stringMatching(/RequiresCompatibilities \['EC2'\], without 'FARGATE'/),
+    expect(verdictOf(rule, task).kind).toBe('not-applicable');
+  });
+
+  test('an EC2-only task definition that no flagged service runs is judged alone', () => {
+    const verdicts = verdictsOfTemplate(rule, {
+      Resources: {
+        // Run by Step Functions or EventBridge (RunTask), not by a service of this template.
+        Alone: { Type: 'AWS::ECS::TaskDefinition', Properties: { RequiresCompatibilities: ['EC2'] } },
+        Unknown: { Type: 'AWS::ECS::TaskDefinition', Properties: { RequiresCompatibilities: ['EC2'] } },
+        Deferred: {
+          Type: 'AWS::ECS::Service',
+          Properties: { LaunchType: { Ref: 'Launch' }, TaskDefinition: { Ref: 'Unknown' } },
+        },
+      },
+    });
+    expect(verdicts).toEqual({
+      Alone: 'non-compliant',
+      Unknown: 'non-compliant',
+      Deferred: 'not-applicable',
     });
   });
 
-  test('an ASG capacity provider, its association and a service using it are errors', () => {
+  test('an ASG capacity provider and a service using it are errors; the association naming it is not a second one', () => {
     const { stack, vpc, cluster } = clusterStack();
     const provider = asgProvider(stack, vpc);
     cluster.addAsgCapacityProvider(provider);
@@ -83,10 +101,17 @@ describe('BIS-SF2 NoEc2Containers', () => {
     const associations = cluster.node
       .findAll()
       .find((child) => child instanceof ecs.CfnClusterCapacityProviderAssociations);
-    expect(verdictOf(rule, associations!)).toMatchObject({
-      kind: 'non-compliant',
-      message: expect.stringMatching(/name capacity provider AsgProvider/),
+    expect(verdictOf(rule, associations!).kind).toBe('not-applicable');
+    // A provider named from outside the template has no finding of its own: the association carries it.
+    const verdicts = verdictsOfTemplate(rule, {
+      Resources: {
+        Named: {
+          Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
+          Properties: { Cluster: 'shop', CapacityProviders: ['FARGATE', 'shared-asg-provider'] },
+        },
+      },
     });
+    expect(verdicts).toEqual({ Named: 'non-compliant' });
   });
 
   test('a service without launch type or strategy is judged by its cluster default strategy', () => {

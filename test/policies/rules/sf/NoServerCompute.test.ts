@@ -31,7 +31,7 @@ describe('BIS-SF1 NoServerCompute', () => {
     });
   });
 
-  test('an Auto Scaling group and its launch configuration are both errors', () => {
+  test('an Auto Scaling group and the launch configuration it creates are one finding, on the group', () => {
     const { stack, vpc } = stackWithVpc();
     const group = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
       vpc,
@@ -41,15 +41,86 @@ describe('BIS-SF1 NoServerCompute', () => {
     });
     expect(verdictOf(rule, group)).toMatchObject({
       kind: 'non-compliant',
-      message: expect.stringMatching(/Auto Scaling group \(MaxSize '4'\) keeps EC2 instances/),
+      message: expect.stringMatching(
+        /^An Auto Scaling group \(MaxSize '4'\) with launch configuration FleetLaunchConfig\w+ \(InstanceType 't3\.small'\) keeps EC2 instances/,
+      ),
     });
     const configuration = group.node
       .findAll()
       .find((child) => child instanceof autoscaling.CfnLaunchConfiguration);
-    expect(verdictOf(rule, configuration!)).toMatchObject({
-      kind: 'non-compliant',
-      message: expect.stringMatching(/launch configuration \(InstanceType 't3\.small'\)/),
+    expect(verdictOf(rule, configuration!).kind).toBe('not-applicable');
+  });
+
+  test('a launch template used by a group is reported on the group; one used by nothing stays an error', () => {
+    const verdicts = templateVerdicts(rule, {
+      Resources: {
+        Used: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Properties: { LaunchTemplateData: { InstanceType: 'm5.large' } },
+        },
+        Group: {
+          Type: 'AWS::AutoScaling::AutoScalingGroup',
+          Properties: {
+            MaxSize: '2',
+            MinSize: '1',
+            LaunchTemplate: {
+              LaunchTemplateId: { Ref: 'Used' },
+              Version: { 'Fn::GetAtt': ['Used', 'LatestVersionNumber'] },
+            },
+          },
+        },
+        Unused: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Properties: { LaunchTemplateData: { InstanceType: 'c7g.large' } },
+        },
+        ForBatch: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Properties: { LaunchTemplateData: { InstanceType: 'c5.large' } },
+        },
+        Compute: {
+          Type: 'AWS::Batch::ComputeEnvironment',
+          Properties: {
+            Type: 'MANAGED',
+            ComputeResources: { Type: 'EC2', LaunchTemplate: { LaunchTemplateId: { Ref: 'ForBatch' } } },
+          },
+        },
+      },
     });
+    expect(Object.fromEntries(Object.entries(verdicts).map(([id, verdict]) => [id, verdict.kind]))).toEqual({
+      Used: 'not-applicable',
+      Group: 'non-compliant',
+      Unused: 'non-compliant',
+      ForBatch: 'not-applicable',
+      Compute: 'non-compliant',
+    });
+    expect(verdicts.Group).toMatchObject({
+      message: expect.stringMatching(
+        /^An Auto Scaling group \(MaxSize '2'\) with launch template Used \(LaunchTemplateData\.InstanceType 'm5\.large'\) keeps/,
+      ),
+    });
+    expect(verdicts.Compute).toMatchObject({
+      message: expect.stringMatching(
+        /^The Batch compute environment with launch template ForBatch \(LaunchTemplateData\.InstanceType 'c5\.large'\) has ComputeResources\.Type 'EC2'/,
+      ),
+    });
+  });
+
+  test('a launch template of a Batch environment that is not flagged is judged alone', () => {
+    const verdicts = verdictsOfTemplate(rule, {
+      Resources: {
+        Template: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: {} } },
+        Compute: {
+          Type: 'AWS::Batch::ComputeEnvironment',
+          Properties: {
+            ComputeResources: {
+              Type: { Ref: 'Kind' },
+              LaunchTemplate: { LaunchTemplateId: { Ref: 'Template' } },
+            },
+          },
+        },
+      },
+    });
+    expect(verdicts).toEqual({ Template: 'non-compliant', Compute: 'not-applicable' });
   });
 
   test('a launch template is an error', () => {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as neptune from 'aws-cdk-lib/aws-neptune';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import rule from '../../../../policies/rules/sf/ServerlessDatabases';
-import { testApp, verdictOf, verdictsOfTemplate } from '../../harness';
+import { templateVerdicts, testApp, verdictOf, verdictsOfTemplate } from '../../harness';
 
 const engine = rds.DatabaseClusterEngine.auroraPostgres({
   version: rds.AuroraPostgresEngineVersion.VER_16_4,
@@ -38,7 +38,7 @@ describe('BIS-SF3 ServerlessDatabases', () => {
     expect(verdictOf(rule, writerOf(cluster)).kind).toBe('compliant');
   });
 
-  test('a provisioned Aurora cluster and its writer are errors that name Aurora Serverless v2', () => {
+  test('a provisioned Aurora cluster and its writer are one finding, on the cluster, naming the writer and its class', () => {
     const { stack, vpc } = databaseStack();
     const cluster = new rds.DatabaseCluster(stack, 'Db', {
       engine,
@@ -50,13 +50,37 @@ describe('BIS-SF3 ServerlessDatabases', () => {
     });
     expect(verdictOf(rule, cluster)).toMatchObject({
       kind: 'non-compliant',
-      message: expect.stringMatching(/no ServerlessV2ScalingConfiguration.*Aurora Serverless v2/),
-    });
-    expect(verdictOf(rule, writerOf(cluster))).toMatchObject({
-      kind: 'non-compliant',
       message: expect.stringMatching(
-        /DBInstanceClass 'db\.r6g\.large', a provisioned class.*'db\.serverless'/,
+        /no ServerlessV2ScalingConfiguration.*Aurora Serverless v2.* Its instance Dbwriter\w+ \(DBInstanceClass 'db\.r6g\.large'\) is reported with it: give it DBInstanceClass 'db\.serverless'/,
       ),
+    });
+    expect(verdictOf(rule, writerOf(cluster)).kind).toBe('not-applicable');
+  });
+
+  test('a provisioned reader of a serverless cluster is reported on its own', () => {
+    const verdicts = templateVerdicts(rule, {
+      Resources: {
+        Cluster: {
+          Type: 'AWS::RDS::DBCluster',
+          Properties: {
+            Engine: 'aurora-postgresql',
+            ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+          },
+        },
+        Writer: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { DBClusterIdentifier: { Ref: 'Cluster' }, DBInstanceClass: 'db.serverless' },
+        },
+        Reader: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { DBClusterIdentifier: { Ref: 'Cluster' }, DBInstanceClass: 'db.r6g.large' },
+        },
+      },
+    });
+    expect(Object.fromEntries(Object.entries(verdicts).map(([id, verdict]) => [id, verdict.kind]))).toEqual({
+      Cluster: 'compliant',
+      Writer: 'compliant',
+      Reader: 'non-compliant',
     });
   });
 

@@ -11,13 +11,14 @@ describe('BIS-TR5 BucketPublicAccessBlock', () => {
     expect(verdictOf(rule, bucket).kind).toBe('compliant');
   });
 
-  test('a default s3.Bucket (CDK 2.276) renders no PublicAccessBlockConfiguration and is an error', () => {
+  test('a default s3.Bucket (CDK 2.276) renders no PublicAccessBlockConfiguration: a warning, since S3 blocks it by default', () => {
     const bucket = new s3.Bucket(stack(), 'Raw');
     expect((bucket.node.defaultChild as s3.CfnBucket).publicAccessBlockConfiguration).toBeUndefined();
     expect(verdictOf(rule, bucket)).toEqual({
       kind: 'non-compliant',
+      level: 'warning',
       message:
-        'PublicAccessBlockConfiguration is not set; BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets must all be true.',
+        'PublicAccessBlockConfiguration is not set: S3 blocks public access on buckets created since April 2023 by default, but the template does not say so (a bucket created earlier, or a block turned off by hand, is open and drift detection cannot tell); state it with BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets all true.',
     });
   });
 
@@ -27,6 +28,8 @@ describe('BIS-TR5 BucketPublicAccessBlock', () => {
       kind: 'non-compliant',
       message: expect.stringContaining('BlockPublicPolicy (not set), RestrictPublicBuckets (not set)'),
     });
+    // A stated but partial block turns flags off: that stays an error.
+    expect(verdictOf(rule, bucket)).not.toHaveProperty('level');
   });
 
   test('with @aws-cdk/aws-s3:publicAccessBlockedByDefault, a partial setting is completed with true and is compliant', () => {
