@@ -87,8 +87,7 @@ function isBrowserEntryPoint(resource: TemplateResource, index: AppIndex): boole
     case 'AWS::CloudFront::Distribution':
     case 'AWS::AppSync::Api':
     case 'AWS::Amplify::App':
-    // MediaPackage endpoints serve HLS/DASH over HTTPS only, which a browser's video player reads directly.
-    case 'AWS::MediaPackage::OriginEndpoint':
+    case 'AWS::MediaPackage::OriginEndpoint': // HLS/DASH over HTTPS, which a browser's video player reads.
     case 'AWS::MediaPackageV2::OriginEndpoint':
       return true;
     case 'AWS::ApiGateway::RestApi':
