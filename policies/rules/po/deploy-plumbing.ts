@@ -131,7 +131,8 @@ function pipelineUses(props: TemplateResource['properties']): FunctionUses {
         }
         const { FunctionName: functionName, ...rest } = configuration;
         plumbing.push(functionName);
-        other.push(rest, { ...action, Configuration: null });
+        const { Configuration: _configuration, ...actionRest } = isObject(action) ? action : {};
+        other.push(rest, actionRest);
       }
     }
   }
