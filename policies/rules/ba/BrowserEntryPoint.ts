@@ -17,7 +17,8 @@ const ACCEPTED_KINDS =
   'an API Gateway REST API (AWS::ApiGateway::RestApi, AWS::Serverless::Api), an HTTP or WebSocket API ' +
   '(AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi), a Lambda function URL (AWS::Lambda::Url, SAM ' +
   'FunctionUrlConfig or an Api/HttpApi event), a CloudFront distribution, an internet-facing ALB with an HTTPS ' +
-  'listener (or an HTTP one that serves, which BIS-BA3 reports as plaintext), an AppSync API or an Amplify app';
+  'listener (or an HTTP one that serves, which BIS-BA3 reports as plaintext), an AppSync API, an Amplify app or ' +
+  'a MediaPackage origin endpoint (AWS::MediaPackage::OriginEndpoint, AWS::MediaPackageV2::OriginEndpoint)';
 
 /** Whether a deployment unit has a browser entry point: asked by every resource, computed once per unit. */
 const HAS_ENTRY_POINT = new MemoKey<boolean>('ba-browser-entry-point');
@@ -33,6 +34,7 @@ export default defineRule(
       "An application is: the stacks that carry the same `bis:application` tag (`Tags.of(stack).add('bis:application', 'shop')`, or Metadata `bis:application` in a template); " +
       'else the stacks of one CDK Stage, with the Stages inside it (where CDK Pipelines put an application); else, for top-level stacks, the whole app, Stages included (the pipeline stack deploys them). ' +
       'Scanned templates follow the same layout: CDK templates in one directory of a cloud assembly, with its `assembly-<Stage>` directories; a hand-written template is an application of its own unless it declares `bis:application`. ' +
+      'A MediaPackage origin endpoint (v1 or v2) is an entry point: it serves HLS/DASH over HTTPS that a browser plays (hls.js, dash.js, Safari). ' +
       'An internet-facing ALB whose HTTP listener serves pages is an entry point a browser reaches: one cause, one finding, so BIS-BA3 reports its plaintext and BA1 does not add a second error. ' +
       'Each application stack (with its nested stacks) is reported when its application has no entry point; entry points in data-platform stacks do not count. ' +
       "CodePipeline's own support stacks (`cross-region-stack-*`, `cross-account-support-stack-*`) are not applications and are not judged.",
@@ -40,7 +42,7 @@ export default defineRule(
       'Give the application a browser entry point in one of its stacks: ' +
       'an `apigatewayv2.HttpApi` (AWS::ApiGatewayV2::Api), an `apigateway.RestApi` (AWS::ApiGateway::RestApi), ' +
       '`fn.addFunctionUrl()` (AWS::Lambda::Url), a `cloudfront.Distribution`, an ALB `addListener` with ' +
-      '`protocol: ApplicationProtocol.HTTPS`, an `appsync.GraphqlApi` or an Amplify app; in SAM, an ' +
+      '`protocol: ApplicationProtocol.HTTPS`, an `appsync.GraphqlApi`, an Amplify app or, for video, a MediaPackage origin endpoint (`mediapackage.CfnOriginEndpoint`, `mediapackagev2.CfnOriginEndpoint`); in SAM, an ' +
       '`AWS::Serverless::HttpApi`/`Api`, a function `FunctionUrlConfig` or an `Api`/`HttpApi` event. ' +
       'A stack whose entry point lives in another Stage or app: tag both with the same `bis:application` name.',
     level: 'error',
@@ -85,6 +87,8 @@ function isBrowserEntryPoint(resource: TemplateResource, index: AppIndex): boole
     case 'AWS::CloudFront::Distribution':
     case 'AWS::AppSync::Api':
     case 'AWS::Amplify::App':
+    case 'AWS::MediaPackage::OriginEndpoint': // HLS/DASH over HTTPS, which a browser's video player reads.
+    case 'AWS::MediaPackageV2::OriginEndpoint':
       return true;
     case 'AWS::ApiGateway::RestApi':
       return !isLiteralPrivate(valueAt(props, 'EndpointConfiguration', 'Types'));

@@ -1,6 +1,7 @@
 import type { StackInfo, TemplateResource } from '../../engine/template-resource';
 import { MemoKey, type AppIndex } from '../../engine/app-index';
 import { listAt, referencedLogicalIds, valueAt } from '../../engine/template-values';
+import { isSiteOriginBucket } from './site-origin-buckets';
 
 /**
  * The CloudFormation types that hold persistent data. The diktat puts them in data-platform stacks
@@ -75,7 +76,8 @@ const APPLICATION_ARTIFACT_BUCKETS = new MemoKey<ReadonlySet<string>>('buckets o
 
 /**
  * True for a bucket that holds the application's own files: a BucketDeployment destination, a
- * website bucket, or a CodePipeline artifact store (cross-region replication buckets included).
+ * website bucket, a CodePipeline artifact store (cross-region replication buckets included), or a
+ * CloudFront origin bucket that only CloudFront reads (see `isSiteOriginBucket`).
  * Such a bucket is part of the application it ships, not data to put in the platform.
  */
 export function holdsApplicationArtifacts(bucket: TemplateResource, index: AppIndex): boolean {
@@ -83,9 +85,11 @@ export function holdsApplicationArtifacts(bucket: TemplateResource, index: AppIn
   if (valueAt(bucket.properties, 'WebsiteConfiguration') !== undefined) return true;
   // CDK's own name for the artifact bucket of a cross-region pipeline's support stack.
   if (bucket.path.includes('CrossRegionCodePipelineReplicationBucket')) return true;
-  return index
-    .memo(APPLICATION_ARTIFACT_BUCKETS, bucket.stack, () => artifactBuckets(bucket.stack, index))
-    .has(bucket.logicalId);
+  return (
+    index
+      .memo(APPLICATION_ARTIFACT_BUCKETS, bucket.stack, () => artifactBuckets(bucket.stack, index))
+      .has(bucket.logicalId) || isSiteOriginBucket(bucket, index)
+  );
 }
 
 function artifactBuckets(stack: StackInfo, index: AppIndex): ReadonlySet<string> {

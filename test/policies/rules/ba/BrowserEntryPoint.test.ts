@@ -5,6 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as mediapackage from 'aws-cdk-lib/aws-mediapackage';
+import * as mediapackagev2 from 'aws-cdk-lib/aws-mediapackagev2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BisRole } from '../../../../lib/roles';
@@ -50,6 +52,40 @@ describe('BIS-BA1 BrowserEntryPoint', () => {
     const api = new apigatewayv2.HttpApi(stack, 'Api');
     api.addRoutes({ path: '/orders', integration: new HttpLambdaIntegration('Orders', handler(stack)) });
     expect(ba1(app)).toEqual([]);
+  });
+
+  test('a MediaPackage v1 HLS origin endpoint is a browser entry point', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Streaming');
+    handler(stack);
+    const channel = new mediapackage.CfnChannel(stack, 'Channel', { id: 'live' });
+    new mediapackage.CfnOriginEndpoint(stack, 'Hls', {
+      id: 'live-hls',
+      channelId: channel.id,
+      hlsPackage: { segmentDurationSeconds: 6 },
+    });
+    expect(ba1(app)).toEqual([]);
+  });
+
+  test('a MediaPackage v2 origin endpoint is a browser entry point', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Streaming');
+    handler(stack);
+    new mediapackagev2.CfnOriginEndpoint(stack, 'Hls', {
+      channelGroupName: 'live',
+      channelName: 'main',
+      originEndpointName: 'hls',
+      containerType: 'TS',
+      hlsManifests: [{ manifestName: 'index' }],
+    });
+    expect(ba1(app)).toEqual([]);
+  });
+
+  test('a MediaPackage channel without an origin endpoint is no entry point', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Streaming');
+    new mediapackage.CfnChannel(stack, 'Channel', { id: 'live' });
+    expect(ba1(app).map((finding) => finding.path)).toEqual(['Streaming']);
   });
 
   test('a Lambda function URL is a browser entry point', () => {
