@@ -164,7 +164,7 @@ platform.lake.addTable('Orders', {
   partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
 });
 const shop = new Stack(app, 'Shop');
-shop.addDependency(platform);
+shop.addStackDependency(platform);
 const lake = DataLake.fromLakeName(shop, 'Lake', 'enterprise');
 const web = new WebApi(shop, 'Web', {
   defaultAuthorizer: new HttpJwtAuthorizer('Sso', 'https://login.example.com/', { jwtAudience: ['shop'] }),

@@ -498,7 +498,7 @@ export class DataLake extends DataLakeBase implements ICrawlableLake {
     const databases = Object.values(this.catalog.databases);
     for (const resource of resources) {
       const cfn = resource.node.defaultChild as CfnResource;
-      for (const database of databases) cfn.addDependency(database);
+      for (const database of databases) cfn.addResourceDependency(database);
     }
   }
 

@@ -27,7 +27,7 @@ function productTeamApp() {
 
   // The product team's stack: no bucket, no table, only the contract and its grants.
   const shop = new Stack(app, 'Shop');
-  shop.addDependency(platform);
+  shop.addStackDependency(platform);
   const lake = DataLake.fromLakeName(shop, 'Lake', 'enterprise');
   const web = new WebApi(shop, 'Web', {
     defaultAuthorizer: new HttpJwtAuthorizer('Sso', 'https://login.example.com/', { jwtAudience: ['shop'] }),
