@@ -23,7 +23,6 @@ import { createServer } from 'net';
 import { cpus, loadavg, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
-import { build } from 'esbuild';
 
 const REPO = join(__dirname, '..');
 const MB = 1024 * 1024;
@@ -133,23 +132,6 @@ function npmStartLauncher(): Launcher {
   if (program !== 'node')
     throw new Error(`npm start runs ${program}, not node: update bench/ingest.bench.ts`);
   return { label: 'npm start (scripts/start.js: esbuild-compiled scripts/start.ts)', command: args };
-}
-
-/** The same entry as plain JavaScript, its packages loaded from node_modules as they are. */
-async function bundledLauncher(dir: string): Promise<Launcher> {
-  const outfile = join(dir, 'start.js');
-  await build({
-    absWorkingDir: REPO,
-    entryPoints: [join(REPO, 'scripts', 'start.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return { label: 'compiled JavaScript (esbuild bundle of scripts/start.ts)', command: [outfile] };
 }
 
 async function startLake(launcher: Launcher, parent: string): Promise<Lake> {
@@ -404,7 +386,8 @@ async function bigUpload(launcher: Launcher, parent: string): Promise<UploadMemo
 }
 
 async function benchMemory(parent: string): Promise<void> {
-  const launchers = [npmStartLauncher(), await bundledLauncher(parent)];
+  // npm start runs scripts/start.ts compiled by esbuild (scripts/start.js): the server as users start it.
+  const launchers = [npmStartLauncher()];
   const runs = new Map(launchers.map((launcher) => [launcher, [] as UploadMemory[]]));
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     const turn = repeat % 2 === 0 ? launchers : [...launchers].reverse();
