@@ -40,7 +40,7 @@ export const objectLanded: ObjectLandedHandler = async (event, ctx) => {
     return;
   }
   const entryKey = catalogEntryKey(parsed.dataset, event.key);
-  await copyToRaw(zones, event.key, landed);
+  await copyToRaw(zones, event.key, parsed.sha256, landed);
   if ((await zones.curated.head(entryKey)) !== undefined) {
     ctx.log.debug('already curated', { key: event.key, eventId: event.eventId });
     return;
@@ -65,13 +65,19 @@ export const objectLanded: ObjectLandedHandler = async (event, ctx) => {
   ctx.log.info('curated', { key: event.key, status: entry.status, reason: entry.reason });
 };
 
-/** The raw copy, streamed; skipped when raw already holds these bytes. */
-async function copyToRaw(zones: Zones, key: string, landed: ObjectInfo): Promise<void> {
+/**
+ * The raw copy, streamed, carrying the SHA-256 its key names; skipped when raw already holds those bytes.
+ * Compared by that digest, not by ETag: an SSE-KMS bucket gives each copy an ETag of its own.
+ */
+async function copyToRaw(zones: Zones, key: string, sha256: string, landed: ObjectInfo): Promise<void> {
   const existing = await zones.raw.head(key);
-  if (existing !== undefined && existing.etag === landed.etag && existing.size === landed.size) return;
+  if (existing?.metadata.sha256 === sha256 && existing.size === landed.size) return;
   const object = await zones.landing.get(key);
   if (object === undefined) return;
-  await zones.raw.put(key, object.body, { contentType: object.contentType, metadata: object.metadata });
+  await zones.raw.put(key, object.body, {
+    contentType: object.contentType,
+    metadata: { ...object.metadata, sha256 },
+  });
 }
 
 function formatOf(ext: string, kind: string): Format {

@@ -17,7 +17,12 @@ export interface ListedObject {
   readonly key: string;
   /** Bytes. */
   readonly size: number;
-  /** The store's entity tag, without quotes; the same as `head` gives. */
+  /**
+   * The store's entity tag, without quotes; the same as `head` gives. It changes when the object is
+   * written, and says nothing about the bytes: on SSE-KMS buckets (the lake's) and after multipart
+   * uploads S3's ETag is no MD5, and the local store's is random per write. Compare contents with a
+   * digest you store, such as ingest's `sha256` metadata.
+   */
   readonly etag: string;
   readonly lastModified: Date;
 }

@@ -7,6 +7,11 @@
 export interface LazyBodyState<Real> {
   /** Undefined for a null body. */
   readonly bytes: Uint8Array | undefined;
+  /**
+   * The bytes are a buffer no one else will read (the adapter's copy of a request body): the one read
+   * `arrayBuffer()` or `bytes()` allows may hand that buffer over instead of copying it.
+   */
+  readonly handOver?: boolean;
   /** Whether a plain read (or an adapter) consumed the body. */
   used: boolean;
   /** Undici's object, once something needed it. */
@@ -56,12 +61,25 @@ function consume(owner: string, state: LazyBodyState<object>, member: string): U
   return state.bytes;
 }
 
-// Each read hands out a copy: the bytes belong to the lazy object (or the adapter) and never change.
+/**
+ * The bytes as a fresh ArrayBuffer. A body can be read once, so a buffer that is the state's alone is
+ * handed over whole (for a 20 MB upload that saves a 20 MB copy); any other is copied, because the bytes
+ * belong to the lazy object (or the adapter) and never change.
+ */
+function ownBuffer(bytes: Uint8Array, state: LazyBodyState<object>): ArrayBuffer {
+  const whole =
+    state.handOver === true &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer;
+  return whole ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+}
+
 const plainReads: Record<string, (owner: string, state: LazyBodyState<object>) => unknown> = {
   text: (owner, state) => utf8.decode(consume(owner, state, 'text')),
   json: (owner, state) => JSON.parse(utf8.decode(consume(owner, state, 'json'))) as unknown,
-  arrayBuffer: (owner, state) => new Uint8Array(consume(owner, state, 'arrayBuffer')).buffer,
-  bytes: (owner, state) => new Uint8Array(consume(owner, state, 'bytes')),
+  arrayBuffer: (owner, state) => ownBuffer(consume(owner, state, 'arrayBuffer'), state),
+  bytes: (owner, state) => new Uint8Array(ownBuffer(consume(owner, state, 'bytes'), state)),
 };
 
 /**

@@ -25,8 +25,9 @@ const states = new WeakMap<object, RequestState>();
 
 /**
  * A Request for what a cloud delivered. `headers` becomes the request's own Headers object; `body` is
- * kept, not copied (the adapter owns it and never changes it). What the real constructor would refuse
- * throws here, as `new Request` would.
+ * kept, not copied, and is the request's alone from now on: the adapter never reads or changes it again,
+ * so `arrayBuffer()` may hand it over. What the real constructor would refuse throws here, as
+ * `new Request` would.
  */
 export function createRequest(
   method: string,
@@ -41,7 +42,15 @@ export function createRequest(
     return new RealRequest(url, { method, headers, body: bytes as Uint8Array<ArrayBuffer> | undefined });
   }
   const request = Object.create(LazyRequestPrototype) as Request;
-  states.set(request, { method, url: parsed.href, headers, bytes, used: false, real: undefined });
+  states.set(request, {
+    method,
+    url: parsed.href,
+    headers,
+    bytes,
+    handOver: true,
+    used: false,
+    real: undefined,
+  });
   return request;
 }
 
@@ -54,7 +63,9 @@ defineLazyMembers(LazyRequestPrototype, RealRequest.prototype, {
     new RealRequest(state.url, {
       method: state.method,
       headers: state.headers,
-      body: state.bytes as Uint8Array<ArrayBuffer> | undefined,
+      // A body read already may have been handed over (and changed or transferred by the reader): the real
+      // Request only has to be a consumed one, which an empty body is as well.
+      body: (state.used ? new Uint8Array(0) : state.bytes) as Uint8Array<ArrayBuffer> | undefined,
     }),
   getters: {
     method: (state) => state.method,

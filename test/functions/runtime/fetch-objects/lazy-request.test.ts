@@ -92,13 +92,30 @@ describe('createRequest answers as undici Request does', () => {
     );
   });
 
-  it('keeps the body it was given out of reach: reads get copies', async () => {
-    const body = Buffer.from('abc');
+  it("never hands out a shared buffer: a body in Node's Buffer pool is copied for the reader", async () => {
+    const body = Buffer.from('abc'); // a slice of the 8 KiB pool other Buffers share
+    expect(body.buffer.byteLength).toBeGreaterThan(body.byteLength);
     const request = createRequest('POST', 'https://example.com/', new Headers(), body);
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    bytes[0] = 0x7a;
+    const read = await request.arrayBuffer();
+    expect(read.byteLength).toBe(3);
+    new Uint8Array(read)[0] = 0x7a;
     expect(body.toString()).toBe('abc');
     expect(request.bodyUsed).toBe(true);
+  });
+
+  it('hands a body that owns its whole buffer to its one reader, and stays a consumed request after', async () => {
+    const body = Buffer.alloc(64 * 1024, 0x61); // its own ArrayBuffer, as an adapter's request body is
+    const request = createRequest('POST', 'https://example.com/', new Headers(), body);
+    const read = await request.arrayBuffer();
+    expect(read).toBe(body.buffer); // no 64 KiB copy
+    new Uint8Array(read)[0] = 0x7a;
+    expect(request.bodyUsed).toBe(true);
+    await expect(request.arrayBuffer()).rejects.toThrow('Body is unusable');
+    // Building the real Request afterwards (body, clone) sees a consumed body, not the changed bytes.
+    expect(request.body).not.toBeNull();
+    expect(() => request.clone()).toThrow();
+    const viaBytes = createRequest('POST', 'https://example.com/', new Headers(), Buffer.alloc(8192, 1));
+    expect((await viaBytes.bytes()).byteLength).toBe(8192);
   });
 
   it('a read after the real Request was needed goes to it, and a second read fails as undici does', async () => {
