@@ -69,7 +69,15 @@ export class MemoKey<T> {
   /** Carries `T` for the type checker only. */
   declare readonly valueType?: T;
 
-  constructor(public readonly description: string) {}
+  /**
+   * @param keptAfterRelease the fact is small and holds no resource (a boolean, a count), so `release`
+   *   keeps it: a rule that asks it of every unit then reads each unit once per run, not once per unit
+   *   that asks. @default false: the fact goes with its unit's resources.
+   */
+  constructor(
+    public readonly description: string,
+    public readonly keptAfterRelease = false,
+  ) {}
 }
 
 /** Per construct, the resource rendered from or linked to it, for `resourceOfConstruct`. */
@@ -247,7 +255,7 @@ export class AppIndex {
       this.loaded.delete(stack);
       this.resourcesByLogicalId.delete(stack);
       this.anchors.delete(stack);
-      for (const byStack of this.memos.values()) byStack.delete(stack);
+      for (const [key, byStack] of this.memos) if (!key.keptAfterRelease) byStack.delete(stack);
     }
   }
 

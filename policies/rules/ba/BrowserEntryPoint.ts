@@ -20,8 +20,11 @@ const ACCEPTED_KINDS =
   'listener (or an HTTP one that serves, which BIS-BA3 reports as plaintext), an AppSync API, an Amplify app or ' +
   'a MediaPackage origin endpoint (AWS::MediaPackage::OriginEndpoint, AWS::MediaPackageV2::OriginEndpoint)';
 
-/** Whether a deployment unit has a browser entry point: asked by every resource, computed once per unit. */
-const HAS_ENTRY_POINT = new MemoKey<boolean>('ba-browser-entry-point');
+/**
+ * Whether a deployment unit has a browser entry point: asked for every unit of an application by each of
+ * its stacks, computed once per unit and kept after the unit is released (else O(units²) reads).
+ */
+const HAS_ENTRY_POINT = new MemoKey<boolean>('ba-browser-entry-point', true);
 
 export default defineRule(
   __filename,
