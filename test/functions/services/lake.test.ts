@@ -1,10 +1,11 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { serveLake, type LakeServer } from '../../../functions/lake';
 import { createLogger, LocalObjectStore } from '../../../functions/runtime';
-import { startOptions } from '../../../scripts/start';
+import { startCommand, startOptions } from '../../../scripts/start';
 import { CSV } from '../../fixtures/services/samples';
 
 const quiet = createLogger({ write: () => undefined });
@@ -90,5 +91,41 @@ describe('the local lake (npm start)', () => {
 
   it('defaults to port 8080 and ./.lake', () => {
     expect(startOptions({})).toEqual({ port: 8080, lakeDir: '.lake' });
+  });
+});
+
+describe('npm start arguments', () => {
+  const startScript = join(__dirname, '..', '..', '..', 'scripts', 'start.js');
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [startScript, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, PORT: '0' }, // refused by startOptions: a start that ignored the arguments exits 2
+      timeout: 60_000,
+    });
+
+  it('prints the usage for --help and -h and exits 0 without serving', () => {
+    for (const flag of ['--help', '-h']) {
+      const result = run(flag);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: npm start/);
+      for (const setting of ['PORT', 'LAKE_DIR', 'INGEST_INLINE_LIMIT_BYTES', 'BIS_LOG_LEVEL', 'Ctrl-C'])
+        expect(result.stdout).toContain(setting);
+      expect(result.stderr).not.toContain('The lake is running');
+    }
+  });
+
+  it('refuses an unknown argument in one line naming it and pointing at --help, exit 2', () => {
+    const result = run('--port', '9000');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'npm start takes no argument "--port": settings come from the environment (PORT=8081 npm start); see npm start -- --help\n',
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('serves with no argument, and takes help wherever it is given', () => {
+    expect(startCommand([])).toBe('serve');
+    expect(startCommand(['extra', '--help'])).toBe('help');
+    expect(() => startCommand(['serve'])).toThrow(/no argument "serve".*--help/);
   });
 });
