@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { mkdtempSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { serveLake, type LakeServer } from '../../../functions/lake';
@@ -50,6 +50,32 @@ describe('the local lake (npm start)', () => {
     server = await serveLake({ lakeDir, port: 0, log: quiet });
     await server.lake.settled();
     expect((await datasetDocuments(server.url, 'trees')).map((d) => d.fileName)).toEqual(['left-behind.csv']);
+  });
+
+  it('sweeps the temporary files a killed server left in every zone at start, and logs what it reclaimed', async () => {
+    const lakeDir = mkdtempSync(join(tmpdir(), 'lake-'));
+    const store = new LocalObjectStore(join(lakeDir, 'curated'));
+    await store.put('kept.json', '{}');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    for (const [zone, bytes] of [
+      ['landing', 100],
+      ['raw', 20],
+      ['curated', 3],
+    ] as const) {
+      mkdirSync(join(lakeDir, zone), { recursive: true });
+      const path = join(lakeDir, zone, '.bis-tmp-0123456789abcdef');
+      writeFileSync(path, Buffer.alloc(bytes));
+      utimesSync(path, twoMinutesAgo, twoMinutesAgo);
+    }
+    const lines: string[] = [];
+    server = await serveLake({ lakeDir, port: 0, log: createLogger({ write: (line) => lines.push(line) }) });
+    expect(
+      readdirSync(lakeDir, { recursive: true, encoding: 'utf8' }).filter((p) => p.includes('.bis-tmp-')),
+    ).toEqual([]);
+    expect(await store.head('kept.json')).toBeDefined();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ message: 'swept leftovers of interrupted writes', files: 3, bytes: 123 }),
+    );
   });
 
   it('streams a large upload to its signed URL and counts it only when its SHA-256 matches the key', async () => {
