@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
+import { request } from 'http';
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -76,6 +77,34 @@ describe('the local lake (npm start)', () => {
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
       expect.objectContaining({ message: 'swept leftovers of interrupted writes', files: 3, bytes: 123 }),
     );
+  });
+
+  it('gives upload URLs on the address the client used, which the server answers though it signed another', async () => {
+    server = await serveLake({ lakeDir: mkdtempSync(join(tmpdir(), 'lake-')), port: 0, log: quiet });
+    const body = Buffer.from(CSV);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const { port } = new URL(server.url);
+    const grant = await new Promise<{ url: string }>((resolve, reject) => {
+      const asked = request(
+        `${server!.url}/datasets/trees/uploads`,
+        { method: 'POST', headers: { host: `lake.example:${port}`, 'content-type': 'application/json' } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve(JSON.parse(text) as { url: string }));
+        },
+      );
+      asked.on('error', reject);
+      asked.end(JSON.stringify({ fileName: 'moved.csv', size: body.length, sha256 }));
+    });
+    expect(grant.url).toMatch(new RegExp(`^http://lake\\.example:${port}/_objects/structured/trees/`));
+    const onOurAddress = `${server.url}${new URL(grant.url).pathname}${new URL(grant.url).search}`;
+    const stored = await fetch(onOurAddress, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(stored.status).toBe(201);
   });
 
   it('streams a large upload to its signed URL and counts it only when its SHA-256 matches the key', async () => {
