@@ -1,10 +1,25 @@
 // `npm start`: the lake's services on http://localhost:8080 (PORT), the lake in ./.lake (LAKE_DIR), no cloud account.
 import { serveLake } from '../functions/lake';
+import { INLINE_LIMIT_BYTES, INLINE_LIMIT_VARIABLE } from '../functions/ingest';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_LAKE_DIR = '.lake';
 
-/** A bad PORT or LAKE_DIR: one line naming the variable, exit status 2. */
+/** What `npm start -- --help` prints: the settings the server reads, and how it stops. */
+export const START_USAGE = `Usage: npm start [-- --help]
+
+Serves the lake's services (ingest, catalog, and curate on every write) on one port, with no cloud account.
+Settings, from the environment:
+  PORT                       the port, 1 to 65535 (default ${DEFAULT_PORT})
+  LAKE_DIR                   the folder of the zones landing, raw and curated (default ${DEFAULT_LAKE_DIR})
+  ${INLINE_LIMIT_VARIABLE}  bodies above it get a 413 and go through an upload URL
+                             (default and most ${INLINE_LIMIT_BYTES} bytes)
+  BIS_LOG_LEVEL              debug, info, warn or error (default info)
+Ctrl-C finishes in-flight uploads and curations, then exits; a second Ctrl-C exits at once
+(every write is atomic, so nothing is left partial).
+`;
+
+/** A bad PORT, LAKE_DIR or argument: one line naming it, exit status 2. */
 export class StartInputError extends Error {}
 
 export function startOptions(env: NodeJS.ProcessEnv): { port: number; lakeDir: string } {
@@ -19,6 +34,17 @@ export function startOptions(env: NodeJS.ProcessEnv): { port: number; lakeDir: s
   if (lakeDir.trim() === '')
     throw new StartInputError('LAKE_DIR is empty: give a folder, e.g. LAKE_DIR=/tmp/lake');
   return { port, lakeDir };
+}
+
+/** `--help` (or `-h`) asks for the usage; every other argument is refused, since settings come from the environment. */
+export function startCommand(argv: readonly string[]): 'serve' | 'help' {
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return 'help';
+  if (argv.length > 0) {
+    throw new StartInputError(
+      `npm start takes no argument ${JSON.stringify(argv[0])}: settings come from the environment (PORT=8081 npm start); see npm start -- --help`,
+    );
+  }
+  return 'serve';
 }
 
 async function main(): Promise<void> {
@@ -41,7 +67,18 @@ async function main(): Promise<void> {
 }
 
 /** What `npm start` runs (scripts/start.js compiles this file first): one line and exit 2 on a bad start. */
-export function runFromCommandLine(): void {
+export function runFromCommandLine(argv: readonly string[] = process.argv.slice(2)): void {
+  let command: 'serve' | 'help';
+  try {
+    command = startCommand(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (command === 'help') {
+    process.stdout.write(START_USAGE);
+    process.exit(0);
+  }
   main().catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const message =

@@ -1,9 +1,15 @@
+import { INLINE_LIMIT_BYTES } from '../ingest';
+
 /*
  * The browser window of the lake: one HTML page, one stylesheet and one script, served as they are
  * (no build step). Every piece of user data reaches the DOM through textContent, never as markup.
  */
 
-/** Only the page's own script, style and API: no inline code, no third-party origin, no framing. */
+/**
+ * Only the page's own script, style and API: no inline code, no third-party origin, no framing. Upload
+ * URLs are same-origin on the dev server; a deployed landing bucket's origin is not listed, because the
+ * catalog is not given the landing store (and the bucket would need a CORS rule for the page too).
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
@@ -180,34 +186,104 @@ async function load() {
   render();
 }
 
+// Ingest refuses inline bodies above its limit, which is never above this; a 413 teaches the real one.
+let inlineLimit = ${INLINE_LIMIT_BYTES};
+
+async function errorOf(response) {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.error === 'string') return body.error;
+  } catch (error) {
+    // not JSON: an object store or a platform in front of ingest answered
+  }
+  return 'HTTP ' + response.status + (text ? ': ' + text.slice(0, 200) : '');
+}
+
+async function sha256Hex(file, status) {
+  if (!window.crypto || !crypto.subtle) {
+    throw new Error('this browser cannot compute the SHA-256 here: open the catalog over https:// or at http://localhost');
+  }
+  status.textContent = 'Computing the SHA-256 of ' + file.name + ' (' + bytes(file.size) + ')' + (file.size > 104857600 ? ': this takes a while for a large file…' : '…');
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function put(grant, file, status) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open(grant.method, grant.url);
+    for (const [name, value] of Object.entries(grant.headers || {})) request.setRequestHeader(name, value);
+    request.upload.onprogress = (progress) => {
+      if (progress.lengthComputable) status.textContent = 'Sending ' + file.name + ': ' + Math.floor((100 * progress.loaded) / progress.total) + ' %';
+    };
+    request.onload = () => resolve(new Response(request.responseText || null, { status: request.status }));
+    request.onerror = () => reject(new Error('the upload URL could not be reached (the network failed or the browser refused the address): try again'));
+    request.onabort = () => reject(new Error('the upload was cut off: try again'));
+    request.send(file);
+  });
+}
+
+/** A file above the inline limit: declare it, then send it to the upload URL ingest signs for it. */
+async function uploadLarge(dataset, file, status) {
+  const sha256 = await sha256Hex(file, status);
+  status.textContent = 'Asking for an upload URL for ' + file.name + '…';
+  const asked = await fetch('/datasets/' + encodeURIComponent(dataset) + '/uploads', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fileName: file.name, size: file.size, sha256 }),
+  });
+  if (!asked.ok) throw new Error(await errorOf(asked));
+  const grant = await asked.json();
+  status.textContent = 'Sending ' + file.name + '…';
+  const sent = await put(grant, file, status);
+  if (!sent.ok) throw new Error(await errorOf(sent));
+  return grant;
+}
+
+async function uploadInline(dataset, file) {
+  const response = await fetch('/datasets/' + encodeURIComponent(dataset) + '/objects', {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+    body: file,
+  });
+  if (response.status === 413) {
+    const body = await response.json().catch(() => ({}));
+    inlineLimit = typeof body.inlineLimitBytes === 'number' ? body.inlineLimitBytes : file.size - 1;
+    return undefined;
+  }
+  if (!response.ok) throw new Error(await errorOf(response));
+  return response.json();
+}
+
+async function waitForCatalog(name, landed, status) {
+  status.textContent = 'Uploaded ' + name + ' as ' + landed.kind + '; curating…';
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await load();
+    const found = datasets.some((ds) => ds.documents.some((d) => d.current.key === landed.key || d.earlier.some((v) => v.key === landed.key)));
+    if (found) {
+      status.textContent = 'Uploaded and curated ' + name + ' (' + landed.kind + ').';
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  status.textContent = 'Uploaded ' + name + '; it is not curated yet, reload later.';
+}
+
 async function upload(event) {
   event.preventDefault();
   const status = document.getElementById('upload-status');
   const dataset = document.getElementById('upload-dataset').value;
   const file = document.getElementById('upload-file').files[0];
   if (!file) return;
-  status.textContent = 'Uploading ' + file.name + '…';
-  const response = await fetch('/datasets/' + encodeURIComponent(dataset) + '/objects', {
-    method: 'POST',
-    headers: { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
-    body: file,
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    status.textContent = 'Refused: ' + body.error;
-    return;
+  try {
+    status.textContent = 'Uploading ' + file.name + '…';
+    let landed = file.size <= inlineLimit ? await uploadInline(dataset, file) : undefined;
+    if (landed === undefined) landed = await uploadLarge(dataset, file, status);
+    await waitForCatalog(file.name, landed, status);
+  } catch (error) {
+    status.textContent = 'Refused: ' + error.message;
   }
-  status.textContent = 'Uploaded ' + file.name + ' as ' + body.kind + '; curating…';
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await load();
-    const found = datasets.some((ds) => ds.documents.some((d) => d.current.key === body.key || d.earlier.some((v) => v.key === body.key)));
-    if (found) {
-      status.textContent = 'Uploaded and curated ' + file.name + ' (' + body.kind + ').';
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  status.textContent = 'Uploaded ' + file.name + '; it is not curated yet, reload later.';
 }
 
 document.addEventListener('DOMContentLoaded', () => {

@@ -59,6 +59,8 @@ export class LocalLake {
   /** The landing folder without the trigger, for writes that must be checked before they count. */
   public readonly landing: LocalObjectStore;
   public readonly lakeDir: string;
+  private readonly raw: LocalObjectStore;
+  private readonly curated: LocalObjectStore;
   private readonly log: Logger;
   private readonly pending = new Set<Promise<void>>();
   private queue: Promise<void> = Promise.resolve();
@@ -70,10 +72,12 @@ export class LocalLake {
       publicBaseUrl: props.publicBaseUrl,
       signingSecret: randomBytes(32),
     });
+    this.raw = new LocalObjectStore(join(this.lakeDir, 'raw'));
+    this.curated = new LocalObjectStore(join(this.lakeDir, 'curated'));
     this.stores = {
       landing: new TriggeringStore(this.landing, (info) => this.curateLater(info)),
-      raw: new LocalObjectStore(join(this.lakeDir, 'raw')),
-      curated: new LocalObjectStore(join(this.lakeDir, 'curated')),
+      raw: this.raw,
+      curated: this.curated,
     };
   }
 
@@ -91,8 +95,25 @@ export class LocalLake {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  /** Curates what landed while no server ran (a crash, a kill): the catalog catches up at start. */
+  /** Deletes, in every zone, the temporary files and orphan sidecars a killed server left behind. */
+  async sweepLeftovers(): Promise<{ files: number; bytes: number }> {
+    let files = 0;
+    let bytes = 0;
+    for (const zone of [this.landing, this.raw, this.curated]) {
+      const swept = await zone.sweepLeftovers();
+      files += swept.files;
+      bytes += swept.bytes;
+    }
+    if (files > 0) this.log.info('swept leftovers of interrupted writes', { files, bytes });
+    return { files, bytes };
+  }
+
+  /**
+   * At start: sweeps what a crash or a kill left half-written, then curates what landed while no
+   * server ran, so the catalog catches up.
+   */
   async catchUp(): Promise<number> {
+    await this.sweepLeftovers();
     let cursor: string | undefined;
     let queued = 0;
     do {

@@ -57,7 +57,7 @@ export async function serveLake(props: ServeLakeProps): Promise<LakeServer> {
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   const lake = new LocalLake({ lakeDir: props.lakeDir, publicBaseUrl: url, log });
   Object.assign(stores, lake.stores);
-  route = lakeRouter();
+  route = lakeRouter({ publicBaseUrl: url });
   upload = signedUpload(lake, log);
   await lake.catchUp();
   return {

@@ -47,10 +47,28 @@ export interface LocalObjectStoreOptions {
   readonly signingSecret?: Uint8Array | string;
 }
 
+export interface SweepOptions {
+  /**
+   * Leftovers younger than this are kept: a put in another process may be writing them right now.
+   * @default 60000
+   */
+  readonly minAgeMs?: number;
+  /** @default - the system clock */
+  readonly now?: Date;
+}
+
+/** What a sweep deleted. */
+export interface SweepResult {
+  readonly files: number;
+  readonly bytes: number;
+}
+
 /** File names the store writes beside objects; keys may not use them. */
 const RESERVED_PREFIX = '.bis-';
 const TEMP_PREFIX = '.bis-tmp-';
 const SIDECAR_PREFIX = '.bis-meta.';
+const SIDECAR_NAME = /^\.bis-meta\.(\d+)\.(.+)$/;
+const SWEEP_MIN_AGE_MS = 60_000;
 // Linux allows 255 bytes per name; the sidecar adds its prefix and an inode number.
 const MAX_SEGMENT_BYTES = 200;
 // A read that races an overwrite may find the old file's sidecar already gone: look again.
@@ -293,6 +311,40 @@ export class LocalObjectStore implements ObjectStore {
     });
   }
 
+  /**
+   * Deletes what a killed process left behind: temporary files (a put cut before its rename) and
+   * sidecars whose data file is gone or is another inode. A committed object and its sidecar are never
+   * touched, nor is anything younger than `minAgeMs`, nor a file of a name the store does not write.
+   */
+  async sweepLeftovers(options: SweepOptions = {}): Promise<SweepResult> {
+    const minAgeMs = options.minAgeMs ?? SWEEP_MIN_AGE_MS;
+    const cutoffMs = (options.now ?? new Date()).getTime() - minAgeMs;
+    let files = 0;
+    let bytes = 0;
+    const sweep = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && !entry.name.startsWith(RESERVED_PREFIX)) {
+          await sweep(path);
+          continue;
+        }
+        if (!entry.isFile() || !(await this.isLeftover(dir, entry.name))) continue;
+        const stats = await this.statIfExists(path);
+        if (stats === undefined || !stats.isFile() || Number(stats.mtimeMs) > cutoffMs) continue;
+        try {
+          await unlink(path);
+        } catch (error) {
+          if (isCode(error, 'ENOENT')) continue; // another sweep or the put's own cleanup got there first
+          throw error;
+        }
+        files++;
+        bytes += Number(stats.size);
+      }
+    };
+    await sweep(await this.rootPath());
+    return { files, bytes };
+  }
+
   /** Checks a request to a URL this store signed, with its own secret. */
   verifySignedUrl(url: string | URL, incoming: LocalIncomingRequest, now?: Date): LocalSignedUrlVerdict {
     return verifyLocalSignedUrl(url, incoming, { signingSecret: this.signingSecret, now });
@@ -374,6 +426,15 @@ export class LocalObjectStore implements ObjectStore {
         into.push({ dir, name: entry.name, path: join(dir, entry.name), key });
       }
     }
+  }
+
+  /** A temporary file, or a sidecar that describes no current data file beside it. */
+  private async isLeftover(dir: string, name: string): Promise<boolean> {
+    if (name.startsWith(TEMP_PREFIX)) return true;
+    const sidecar = SIDECAR_NAME.exec(name);
+    if (sidecar === null) return false;
+    const data = await this.statIfExists(join(dir, sidecar[2]));
+    return data === undefined || !data.isFile() || String(data.ino) !== sidecar[1];
   }
 
   private async infoAt(location: Location): Promise<ObjectInfo | undefined> {

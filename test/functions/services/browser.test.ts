@@ -1,5 +1,6 @@
 import axe from 'axe-core';
-import { mkdtempSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -115,6 +116,68 @@ describe.each([
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     });
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the catalog page with a small inline limit', () => {
+  const INLINE_LIMIT = 1024;
+  let small: StartedLake;
+  let smallLakeDir: string;
+  beforeAll(async () => {
+    smallLakeDir = mkdtempSync(join(tmpdir(), 'lake-e2e-large-'));
+    small = await npmStart(smallLakeDir, { INGEST_INLINE_LIMIT_BYTES: String(INLINE_LIMIT) });
+  });
+  afterAll(() => killLake(small));
+
+  it('sends a file above the limit to an upload URL, hashed in the browser, and sees it catalogued', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const refusedByCsp: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refusedByCsp.push(message.text());
+    });
+    await page.goto(small.url);
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i},tree-${i}`).join('\n');
+    const csv = Buffer.from(`id,name\n${rows}\n`);
+    expect(csv.length).toBeGreaterThan(INLINE_LIMIT * 10);
+    await upload(page, 'forest', 'big.csv', 'text/csv', csv);
+
+    const card = documentCard(page, 'forest', 'big.csv');
+    await expect(card.locator('.kind').textContent()).resolves.toBe('structured');
+    await expect(card.textContent()).resolves.toContain('Rows2000');
+    const sha256 = createHash('sha256').update(csv).digest('hex');
+    await expect(card.textContent()).resolves.toContain(`sha256 ${sha256.slice(0, 12)}`);
+    // The upload-URL route records what was declared; an inline upload leaves no such intent.
+    const [key] = await card
+      .locator('a')
+      .evaluateAll((links) =>
+        links.map((link) =>
+          decodeURIComponent((link as HTMLAnchorElement).pathname.slice('/download/'.length)),
+        ),
+      );
+    expect(existsSync(join(smallLakeDir, 'landing', '_uploads', `${key}.json`))).toBe(true);
+    expect(refusedByCsp).toEqual([]);
+    await context.close();
+  });
+
+  it('says why a large file is refused, in the status line', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(small.url);
+    await page.getByLabel('Dataset', { exact: true }).fill('forest');
+    await page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({
+        name: 'tool.exe',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.alloc(4096, 1),
+      });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Refused: the file name "tool.exe" has no extension the lake takes' })
+      .waitFor({ timeout: 10_000 });
     await context.close();
   });
 });

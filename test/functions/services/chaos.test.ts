@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync, utimesSync } from 'fs';
 import { request } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -8,10 +8,18 @@ import { exitOf, killLake, npmStart } from './npm-start';
 
 /*
  * Chaos: `npm start` killed with SIGKILL in the middle of a large upload. After a restart there is no
- * partial object, and the catalog holds exactly what landing holds.
+ * partial object, the half-written temporary file has been swept, and the catalog holds exactly what
+ * landing holds.
  */
 
 const SIZE = 32 * 1024 * 1024;
+
+/** The store's temporary files anywhere in the lake: a put cut before its rename leaves one. */
+function temporaryFiles(lakeDir: string): string[] {
+  return readdirSync(lakeDir, { recursive: true, encoding: 'utf8' }).filter((path) =>
+    path.split('/').pop()!.startsWith('.bis-tmp-'),
+  );
+}
 
 /** What a reader of the landing zone sees (the store hides its own temporary and metadata files). */
 async function landedKeys(lakeDir: string): Promise<string[]> {
@@ -19,7 +27,7 @@ async function landedKeys(lakeDir: string): Promise<string[]> {
   return objects.map((object) => object.key).filter((key) => !key.startsWith('_uploads/'));
 }
 
-it('leaves no partial object and a consistent catalog after a SIGKILL during a large upload', async () => {
+it('leaves no partial object, no temporary file and a consistent catalog after a SIGKILL during a large upload', async () => {
   const lakeDir = mkdtempSync(join(tmpdir(), 'lake-chaos-'));
   const first = await npmStart(lakeDir);
   const whole = await fetch(`${first.url}/datasets/trees/objects`, {
@@ -49,6 +57,11 @@ it('leaves no partial object and a consistent catalog after a SIGKILL during a l
     });
   });
   await exitOf(first.child);
+  const leftovers = temporaryFiles(lakeDir);
+  expect(leftovers).toHaveLength(1);
+  // The sweep spares files younger than a minute (a writer may still be at work): this one is from a crash.
+  const aMinuteAgo = new Date(Date.now() - 61_000);
+  for (const path of leftovers) utimesSync(join(lakeDir, path), aMinuteAgo, aMinuteAgo);
 
   const second = await npmStart(lakeDir);
   try {
@@ -61,6 +74,7 @@ it('leaves no partial object and a consistent catalog after a SIGKILL during a l
     };
     expect(datasets.documents.map((d) => d.fileName)).toEqual(['small.csv']);
     expect(landed).toEqual([datasets.documents[0].current.key]);
+    expect(temporaryFiles(lakeDir)).toEqual([]);
   } finally {
     await killLake(second);
   }

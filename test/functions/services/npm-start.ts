@@ -22,13 +22,13 @@ export interface StartedLake {
   output(): string;
 }
 
-/** Runs `npm start` on a free port with the lake in `lakeDir`, resolving once it serves. */
-export async function npmStart(lakeDir: string): Promise<StartedLake> {
+/** Runs `npm start` on a free port with the lake in `lakeDir` (and `env` added), resolving once it serves. */
+export async function npmStart(lakeDir: string, env: NodeJS.ProcessEnv = {}): Promise<StartedLake> {
   const port = await freePort();
   let output = '';
   const child = spawn('npm', ['start'], {
     cwd: REPO,
-    env: { ...process.env, PORT: String(port), LAKE_DIR: lakeDir, BIS_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), LAKE_DIR: lakeDir, BIS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

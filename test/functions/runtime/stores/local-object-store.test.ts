@@ -1,5 +1,15 @@
 import { randomBytes } from 'crypto';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync, readFileSync } from 'fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+  readFileSync,
+} from 'fs';
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
@@ -276,5 +286,77 @@ describe('LocalObjectStore on the filesystem', () => {
       valid: false,
       reason: /signature/,
     });
+  });
+});
+
+describe('LocalObjectStore.sweepLeftovers', () => {
+  const aged = (path: string, bytes: string | Buffer) => {
+    writeFileSync(path, bytes);
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(path, twoMinutesAgo, twoMinutesAgo);
+  };
+
+  test('deletes old temporary files and orphan sidecars, and reports how many and their bytes', async () => {
+    const root = newRoot();
+    const store = new LocalObjectStore(root);
+    await store.put('zone/kept.csv', 'a,b\n1,2\n', { metadata: { version: '1' } });
+    await store.put('zone/gone.csv', 'x\n');
+    const goneSidecar = allFiles(join(root, 'zone')).find((name) => name.endsWith('.gone.csv'))!;
+    rmSync(join(root, 'zone', 'gone.csv')); // its data file vanished: the sidecar is an orphan
+    const goneSidecarBytes = statSync(join(root, 'zone', goneSidecar)).size;
+    aged(join(root, 'zone', goneSidecar), readFileSync(join(root, 'zone', goneSidecar)));
+    const liveIno = statSync(join(root, 'zone', 'kept.csv')).ino;
+    aged(join(root, 'zone', `.bis-meta.${liveIno + 1}.kept.csv`), '{}'); // a replaced version's sidecar
+    mkdirSync(join(root, 'zone', 'deep', 'er'), { recursive: true });
+    aged(join(root, 'zone', 'deep', 'er', '.bis-tmp-0123456789abcdef'), Buffer.alloc(1000));
+    aged(join(root, '.bis-tmp-fedcba9876543210'), Buffer.alloc(24));
+
+    const swept = await store.sweepLeftovers();
+
+    expect(swept).toEqual({ files: 4, bytes: goneSidecarBytes + 2 + 1000 + 24 });
+    expect(
+      allFiles(root)
+        .filter((name) => name.includes('.bis-'))
+        .sort(),
+    ).toEqual([`zone/.bis-meta.${liveIno}.kept.csv`]);
+    const kept = await store.get('zone/kept.csv');
+    expect((await readAll(kept!.body)).toString()).toBe('a,b\n1,2\n');
+    expect(kept!.metadata).toEqual({ version: '1' });
+  });
+
+  test('keeps young temporary files and sidecars, files the store did not write, and links', async () => {
+    const root = newRoot();
+    const store = new LocalObjectStore(root);
+    mkdirSync(join(root, 'zone'));
+    writeFileSync(join(root, 'zone', '.bis-tmp-0123456789abcdef'), 'a put in another process');
+    writeFileSync(join(root, 'zone', '.bis-meta.42.coming.csv'), '{}'); // written just before its rename
+    aged(join(root, 'zone', 'notes.txt'), 'a user file');
+    aged(join(root, 'zone', '.bis-other'), 'not a name the store writes');
+    const outside = newRoot();
+    aged(join(outside, '.bis-tmp-0123456789abcdef'), 'outside the root');
+    symlinkSync(outside, join(root, 'zone', 'link'));
+
+    await expect(store.sweepLeftovers()).resolves.toEqual({ files: 0, bytes: 0 });
+    expect(allFiles(root).sort()).toEqual([
+      'zone',
+      'zone/.bis-meta.42.coming.csv',
+      'zone/.bis-other',
+      'zone/.bis-tmp-0123456789abcdef',
+      'zone/link',
+      'zone/link/.bis-tmp-0123456789abcdef', // readdirSync follows the link; the sweep did not
+      'zone/notes.txt',
+    ]);
+    expect(allFiles(outside)).toEqual(['.bis-tmp-0123456789abcdef']);
+  });
+
+  test('a younger margin sweeps younger leftovers', async () => {
+    const root = newRoot();
+    const store = new LocalObjectStore(root);
+    writeFileSync(join(root, '.bis-tmp-0123456789abcdef'), 'cut short');
+    await expect(store.sweepLeftovers({ minAgeMs: 0, now: new Date(Date.now() + 1000) })).resolves.toEqual({
+      files: 1,
+      bytes: 9,
+    });
+    expect(allFiles(root)).toEqual([]);
   });
 });
