@@ -3,12 +3,13 @@
 // memory is then the server's own (BENCHMARKS.md, bench:ingest). Packages stay in node_modules.
 'use strict';
 const { buildSync } = require('esbuild');
-const { join } = require('path');
+const { mkdirSync, renameSync, writeFileSync } = require('fs');
+const { dirname, join } = require('path');
 
 const repo = join(__dirname, '..');
 const outfile = join(repo, 'node_modules', '.cache', 'cdk-bis', 'start', 'start.js');
 try {
-  buildSync({
+  const [bundle] = buildSync({
     absWorkingDir: repo,
     entryPoints: [join(__dirname, 'start.ts')],
     outfile,
@@ -19,10 +20,26 @@ try {
     packages: 'external',
     sourcemap: 'inline',
     logLevel: 'error',
-  });
-} catch {
+    write: false,
+  }).outputFiles;
+  // Written aside, then renamed: several `npm start`s (tests run them in parallel) share this file, and
+  // none may require another's half-written one.
+  mkdirSync(dirname(outfile), { recursive: true });
+  const partial = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(partial, bundle.contents);
+  renameSync(partial, outfile);
+} catch (error) {
+  if (error.errors === undefined) throw error; // not a compile error: a real failure, shown whole
   // esbuild has printed the compile errors with their file and line.
   process.stderr.write('npm start: scripts/start.ts did not compile (see above)\n');
   process.exit(2);
 }
-require(outfile).runFromCommandLine();
+let start;
+try {
+  start = require(outfile);
+} catch (error) {
+  // A setting the services read as they load (INGEST_INLINE_LIMIT_BYTES...): one line naming it, exit 2.
+  process.stderr.write(`npm start: ${error.message}\n`);
+  process.exit(2);
+}
+start.runFromCommandLine();

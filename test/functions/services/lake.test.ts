@@ -178,6 +178,18 @@ describe('npm start arguments', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('refuses a bad setting read as the services load in one line, exit 2, no stack trace', () => {
+    const result = spawnSync(process.execPath, [startScript], {
+      encoding: 'utf8',
+      env: { ...process.env, PORT: '0', INGEST_INLINE_LIMIT_BYTES: 'abc' },
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "npm start: ingest: INGEST_INLINE_LIMIT_BYTES is 'abc'; use a whole number of bytes from 1 to 26214400\n",
+    );
+  });
+
   it('serves with no argument, and takes help wherever it is given', () => {
     expect(startCommand([])).toBe('serve');
     expect(startCommand(['extra', '--help'])).toBe('help');
