@@ -166,13 +166,11 @@ describe('the catalog page with a small inline limit', () => {
     const page = await context.newPage();
     await page.goto(small.url);
     await page.getByLabel('Dataset', { exact: true }).fill('forest');
-    await page
-      .getByLabel('File', { exact: true })
-      .setInputFiles({
-        name: 'tool.exe',
-        mimeType: 'application/octet-stream',
-        buffer: Buffer.alloc(4096, 1),
-      });
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'tool.exe',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(4096, 1),
+    });
     await page.getByRole('button', { name: 'Upload' }).click();
     await page
       .getByRole('status')
