@@ -1,7 +1,7 @@
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { RequestListener, Server } from 'http';
 import type { AddressInfo } from 'net';
-import { createLogger, gcpHttp } from '../runtime';
+import { createLogger, gcpHttp, logLevelFromEnvironment } from '../runtime';
 import type { HttpHandler, Logger, ObjectStore } from '../runtime';
 import { lakeRouter } from './router';
 import { LocalLake } from './local-lake';
@@ -16,7 +16,7 @@ export interface ServeLakeProps {
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
-  /** @default - JSON lines on stdout */
+  /** @default - JSON lines on stdout, at the level BIS_LOG_LEVEL sets (info) */
   readonly log?: Logger;
 }
 
@@ -29,7 +29,8 @@ export interface LakeServer {
 
 export async function serveLake(props: ServeLakeProps): Promise<LakeServer> {
   const host = props.host ?? '127.0.0.1';
-  const log = props.log ?? createLogger();
+  // The lake's own lines (curate, sweeps) follow BIS_LOG_LEVEL as the requests' lines do.
+  const log = props.log ?? createLogger({ level: logLevelFromEnvironment() });
   // The upload URLs need the server's address, known once it listens: the stores are filled in then.
   const stores: Record<string, ObjectStore> = {};
   let route: HttpHandler = () => Response.json({ error: 'the lake is starting' }, { status: 503 });

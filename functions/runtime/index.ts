@@ -8,7 +8,7 @@ export type {
   ObjectLanded,
   ObjectLandedHandler,
 } from './contract';
-export { createLogger, type LoggerOptions } from './logger';
+export { createLogger, logLevelFromEnvironment, type LoggerOptions } from './logger';
 export { createHandlerContext, type HandlerContextOptions } from './handler-context';
 export { INTERNAL_ERROR, TIMED_OUT, type Problem } from './problem';
 export type { AdapterOptions } from './invocation';

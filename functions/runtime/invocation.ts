@@ -6,7 +6,7 @@ import type {
   ObjectLanded,
   ObjectLandedHandler,
 } from './contract';
-import { createLogger, parseLogLevel } from './logger';
+import { createLogger, logLevelFromEnvironment } from './logger';
 import type { Stores } from './object-store';
 import { BadRequestError, INTERNAL_ERROR, problemResponse, TIMED_OUT } from './problem';
 import { storesFromEnvironment } from './stores';
@@ -58,9 +58,7 @@ export function coldStart(adapter: string, options: AdapterOptions = {}): ColdSt
     if (!Number.isFinite(margin) || margin < 0) {
       throw new Error(`${adapter}: deadlineMarginMs is ${margin}; use a number of milliseconds ≥ 0`);
     }
-    const envLevel = process.env.BIS_LOG_LEVEL;
-    const logLevel =
-      options.logLevel ?? (envLevel === undefined ? 'info' : parseLogLevel(envLevel, 'BIS_LOG_LEVEL'));
+    const logLevel = options.logLevel ?? logLevelFromEnvironment();
     environmentStores ??= options.stores === undefined ? storesFromEnvironment() : undefined;
     const stores = options.stores ?? environmentStores ?? {};
     if (options.lazyResponses ?? true) installLazyResponse();

@@ -44,6 +44,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
 }
 
+/** The level `BIS_LOG_LEVEL` sets ('info' when unset), or an error naming the variable and the accepted values. */
+export function logLevelFromEnvironment(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const value = env.BIS_LOG_LEVEL;
+  return value === undefined || value === '' ? 'info' : parseLogLevel(value, 'BIS_LOG_LEVEL');
+}
+
 /** `level` as a log level, or an error naming `source` and the accepted values. */
 export function parseLogLevel(value: string, source: string): LogLevel {
   if (value in RANK) return value as LogLevel;

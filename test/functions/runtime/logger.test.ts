@@ -1,4 +1,4 @@
-import { createLogger } from '../../../functions/runtime';
+import { createLogger, logLevelFromEnvironment } from '../../../functions/runtime';
 
 function capture(options: Parameters<typeof createLogger>[0] = {}) {
   const lines: string[] = [];
@@ -106,5 +106,19 @@ describe('createLogger', () => {
       },
     });
     expect(() => log.error('lost')).not.toThrow();
+  });
+});
+
+describe('logLevelFromEnvironment', () => {
+  it('reads BIS_LOG_LEVEL, info when it is unset or empty', () => {
+    expect(logLevelFromEnvironment({})).toBe('info');
+    expect(logLevelFromEnvironment({ BIS_LOG_LEVEL: '' })).toBe('info');
+    expect(logLevelFromEnvironment({ BIS_LOG_LEVEL: 'warn' })).toBe('warn');
+  });
+
+  it('refuses an unknown level, naming the variable and the accepted values', () => {
+    expect(() => logLevelFromEnvironment({ BIS_LOG_LEVEL: 'loud' })).toThrow(
+      "BIS_LOG_LEVEL is 'loud'; use one of debug, info, warn, error",
+    );
   });
 });
