@@ -20,24 +20,14 @@ import { isDeepStrictEqual } from 'util';
 import type { AddressInfo } from 'net';
 import { cpus, loadavg, totalmem } from 'os';
 import { awsLambdaHttp, gcpHttp, type HttpHandler } from '../functions/runtime';
+import { median, positiveSetting, spread } from './figures';
 
-const REPEATS = positive('BENCH_REPEATS', 5);
-const DURATION = positive('BENCH_DURATION', 5);
-const CONNECTIONS = positive('BENCH_CONNECTIONS', 10);
-const EVENTS = positive('BENCH_EVENTS', 1_000_000);
+const REPEATS = positiveSetting('bench:functions', 'BENCH_REPEATS', 5);
+const DURATION = positiveSetting('bench:functions', 'BENCH_DURATION', 5);
+const CONNECTIONS = positiveSetting('bench:functions', 'BENCH_CONNECTIONS', 10);
+const EVENTS = positiveSetting('bench:functions', 'BENCH_EVENTS', 1_000_000);
 const TARGET_RATIO = 0.9;
 const FUNCTION = 'bench';
-
-function positive(variable: string, fallback: number): number {
-  const raw = process.env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench:functions: ${variable}='${raw}' must be a whole number ≥ 1`);
-    process.exit(2);
-  }
-  return value;
-}
 
 // The same work on both sides: a JSON body is parsed and answered inside a JSON object, other bytes are echoed.
 const bareEcho: HttpFunction = (req, res) => {
@@ -163,14 +153,6 @@ async function load(server: Server, body: Body, duration: number): Promise<numbe
   }
   return result.requests.total / result.duration;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const spread = (values: readonly number[], digits: number) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 async function benchHttp(): Promise<void> {
   const servers = await Promise.all(VARIANTS.map(startServer));

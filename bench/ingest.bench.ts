@@ -28,11 +28,12 @@ import { createServer } from 'net';
 import { cpus, loadavg, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
+import { median, positiveSetting, spread } from './figures';
 
 const REPO = join(__dirname, '..');
 const MB = 1024 * 1024;
-const REPEATS = positive('BENCH_REPEATS', 5);
-const UPLOAD_BYTES = positive('BENCH_UPLOAD_MB', 200) * MB;
+const REPEATS = positiveSetting('bench:ingest', 'BENCH_REPEATS', 5);
+const UPLOAD_BYTES = positiveSetting('bench:ingest', 'BENCH_UPLOAD_MB', 200) * MB;
 const SIZES = [
   { label: '1 MB', bytes: 1 * MB, files: 10 },
   { label: '20 MB', bytes: 20 * MB, files: 3 },
@@ -40,24 +41,6 @@ const SIZES = [
 const TARGET_RATIO = 0.5; // 20 MB ingest ≥ 50 % of the copy's throughput
 const TARGET_RSS_MB = 150;
 
-function positive(variable: string, fallback: number): number {
-  const raw = process.env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench:ingest: ${variable}='${raw}' must be a whole number ≥ 1`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const spread = (values: readonly number[], digits: number) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 const verdict = (met: boolean) => (met ? 'PASS' : '**MISS**');
 const load = () =>
   loadavg()
