@@ -16,7 +16,13 @@ export const REFERENCE_PUBLIC_ACCESS_REASON =
  */
 export function platformStacks(app: App): { lake: DataLakeStack; services: LakeServicesStack } {
   const lakeName: string = app.node.tryGetContext('cdk-bis:lakeName') ?? 'enterprise';
-  const lake = new DataLakeStack(app, 'DataLake', { lakeName });
+  // The catalog's origin (the HTTP API's URL) is known only once LakeServices is deployed, after the
+  // lake: any page may PUT to an upload URL it was given, unless a custom domain is set here.
+  const catalogOrigin: string = app.node.tryGetContext('cdk-bis:catalogOrigin') ?? '*';
+  const lake = new DataLakeStack(app, 'DataLake', {
+    lakeName,
+    browserUploadOrigins: String(catalogOrigin).split(','),
+  });
 
   // With an identity provider every route needs its token; without one, the reason is the written decision.
   const issuer: string | undefined = app.node.tryGetContext('cdk-bis:jwtIssuer');

@@ -2,7 +2,7 @@ import * as catalog from './catalog';
 import * as curate from './curate';
 import * as echo from './echo';
 import * as ingest from './ingest';
-import type { HttpHandler, ObjectLandedHandler } from './runtime';
+import { GCS_SIGNED_URL_ORIGIN, type HttpHandler, type ObjectLandedHandler } from './runtime';
 
 /*
  * Every portable function of the repository, in one list. functions/gcp.ts registers each one with
@@ -18,6 +18,8 @@ export interface HttpFunction {
   readonly handler: HttpHandler;
   /** The stores the handler sees as `ctx.stores.<name>` (`BIS_STORES`). @default - none */
   readonly stores?: readonly string[];
+  /** Settings of the function on Google Cloud beyond its stores, set by `deploy.sh`. @default - none */
+  readonly gcpEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** A function called when an object lands in the bucket of one of its stores. */
@@ -45,7 +47,14 @@ export const CATALOGUE: readonly CataloguedFunction[] = [
     store: 'landing',
     stores: ['raw', 'curated'],
   },
-  { name: 'catalog', trigger: 'http', handler: catalog.http, stores: ['curated', 'raw'] },
+  {
+    name: 'catalog',
+    trigger: 'http',
+    handler: catalog.http,
+    stores: ['curated', 'raw'],
+    // The page PUTs large files to ingest's signed URLs, all on the GCS host.
+    gcpEnvironment: { [catalog.UPLOAD_ORIGINS_VARIABLE]: GCS_SIGNED_URL_ORIGIN },
+  },
 ];
 
 /** The stores a function is configured with, the triggering store first, each once. */

@@ -66,6 +66,18 @@ export function checkCatalogue(catalogue: readonly CataloguedFunction[]): void {
     if (seen.has(fn.name))
       throw new PackagingInputError(`${where}: the name is listed twice; names are unique`);
     seen.add(fn.name);
+    for (const [variable, value] of gcpEnvironmentOf(fn)) {
+      // The value lands in a double-quoted gcloud list: no quoting, expansion or list delimiters.
+      if (
+        !/^[A-Z][A-Z0-9_]*$/.test(variable) ||
+        variable.startsWith('BIS_') ||
+        !/^[^"$`\\,;^]*$/.test(value)
+      ) {
+        throw new PackagingInputError(
+          `${where}: gcpEnvironment ${JSON.stringify(variable)} must be an upper-case variable name not starting with BIS_ (stores are set by \`stores\`), with a value free of " $ \` \\ , ; and ^`,
+        );
+      }
+    }
     for (const store of storesOf(fn)) {
       if (!STORE_NAME_PATTERN.test(store)) {
         throw new PackagingInputError(
@@ -76,6 +88,11 @@ export function checkCatalogue(catalogue: readonly CataloguedFunction[]): void {
   }
 }
 
+/** A function's own settings on Google Cloud, beside its stores. */
+function gcpEnvironmentOf(fn: CataloguedFunction): [string, string][] {
+  return Object.entries(fn.trigger === 'http' ? (fn.gcpEnvironment ?? {}) : {});
+}
+
 /** What the deployed function's environment holds: GcsObjectStore behind every store. */
 function environmentOf(fn: CataloguedFunction): string {
   const stores = storesOf(fn);
@@ -83,6 +100,7 @@ function environmentOf(fn: CataloguedFunction): string {
     'BIS_STORE_PROVIDER=gcs',
     ...(stores.length > 0 ? [`BIS_STORES=${stores.join(',')}`] : []),
     ...stores.map((store) => `${bucketVariable(store)}=\${${bucketVariable(store)}}`),
+    ...gcpEnvironmentOf(fn).map(([variable, value]) => `${variable}=${value}`),
   ];
   // BIS_STORES holds commas, so the list takes another delimiter (`gcloud topic escaping`).
   return stores.length > 1 ? `^;^${variables.join(';')}` : variables.join(',');

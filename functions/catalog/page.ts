@@ -6,20 +6,26 @@ import { INLINE_LIMIT_BYTES } from '../ingest';
  */
 
 /**
- * Only the page's own script, style and API: no inline code, no third-party origin, no framing. Upload
- * URLs are same-origin on the dev server; a deployed landing bucket's origin is not listed, because the
- * catalog is not given the landing store (and the bucket would need a CORS rule for the page too).
+ * Only the page's own script, style and API: no inline code, no third-party origin, no framing. The one
+ * other origin the page may reach is where large files go: the upload URLs ingest signs. On the dev
+ * server they are same-origin; deployed, they are the landing bucket's (`uploadOrigins`), and the
+ * bucket's CORS rule (`DataLakeProps.browserUploadOrigins`) must list the page's origin in return.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(uploadOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    ["connect-src 'self'", ...uploadOrigins].join(' '),
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy of a catalog whose upload URLs are all same-origin, as on the dev server. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -209,6 +215,21 @@ async function sha256Hex(file, status) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Origins this page's own CSP refused to connect to: a catalog deployed without its upload origins. */
+const refusedByPolicy = new Set();
+document.addEventListener('securitypolicyviolation', (violation) => {
+  if (violation.effectiveDirective === 'connect-src' && URL.canParse(violation.blockedURI)) refusedByPolicy.add(new URL(violation.blockedURI).origin);
+});
+
+/** Why a PUT to the upload URL failed before any answer. A browser tells a script nothing, so name the causes. */
+function unreachable(grant) {
+  const origin = new URL(grant.url).origin;
+  if (refusedByPolicy.has(origin)) {
+    return new Error('this page may not send files to ' + origin + ': CATALOG_UPLOAD_ORIGINS of the catalog function must list it (the Content-Security-Policy of the page allows only the origins listed there)');
+  }
+  return new Error('the upload URL ' + origin + ' did not answer this page. Either the network failed (try again), or the landing bucket has no CORS rule for ' + location.origin + ': browserUploadOrigins of the lake must list it (docs/DATA-LAKE.md, "Browser uploads")');
+}
+
 function put(grant, file, status) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
@@ -218,7 +239,8 @@ function put(grant, file, status) {
       if (progress.lengthComputable) status.textContent = 'Sending ' + file.name + ': ' + Math.floor((100 * progress.loaded) / progress.total) + ' %';
     };
     request.onload = () => resolve(new Response(request.responseText || null, { status: request.status }));
-    request.onerror = () => reject(new Error('the upload URL could not be reached (the network failed or the browser refused the address): try again'));
+    // The CSP violation event is a task of its own: let it land before naming the cause.
+    request.onerror = () => setTimeout(() => reject(unreachable(grant)), 100);
     request.onabort = () => reject(new Error('the upload was cut off: try again'));
     request.send(file);
   });

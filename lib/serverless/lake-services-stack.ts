@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import {
@@ -169,6 +169,9 @@ export class LakeServicesStack extends Stack {
     this.catalog = new PortableFunction(this, 'Catalog', {
       entry: serviceEntry('catalog'),
       stores: { buckets: { curated: bucket('curated'), raw: bucket('raw') }, kmsKeyArn: lake.keyArn },
+      // The page's CSP lets it PUT large files to the landing bucket's own origin, the one the SDK
+      // presigns ingest's upload URLs with; the lake's browserUploadOrigins opens the bucket's side.
+      environment: { CATALOG_UPLOAD_ORIGINS: landingBucketOrigin(bucket('landing')) },
       description: `cdk-bis lake ${props.lakeName}: catalog, the browser window on the lake`,
     });
     lake.grantPrefixes(this.catalog, { zone: 'curated', prefixes: [catalogPrefix] });
@@ -189,6 +192,14 @@ export class LakeServicesStack extends Stack {
       description: `The lake ${props.lakeName} in a browser: the catalog page, with uploads`,
     });
   }
+}
+
+/**
+ * The origin of a bucket's virtual-hosted endpoint, `https://<bucket>.s3.<region>.<url suffix>`: where
+ * the AWS SDK v3 presigns a PUT for a bucket name without dots, in every partition.
+ */
+function landingBucketOrigin(bucketName: string): string {
+  return Fn.join('', ['https://', bucketName, '.s3.', Aws.REGION, '.', Aws.URL_SUFFIX]);
 }
 
 /**

@@ -158,6 +158,14 @@ describe('npm run package:gcp', () => {
       BIS_STORES: 'echo',
       BIS_STORE_ECHO_BUCKET: 'acme-echo-events',
     });
+    // The catalog page PUTs large files to ingest's GCS signed URLs: its CSP must allow their host.
+    expect(environmentOf(calls.find((call) => call[2] === 'catalog')!)).toEqual({
+      BIS_STORE_PROVIDER: 'gcs',
+      BIS_STORES: 'curated,raw',
+      BIS_STORE_CURATED_BUCKET: 'acme-curated',
+      BIS_STORE_RAW_BUCKET: 'acme-raw',
+      CATALOG_UPLOAD_ORIGINS: 'https://storage.googleapis.com',
+    });
   });
 
   test('deploy.sh stops before any deploy when REGION is missing, and says so', () => {
@@ -295,6 +303,22 @@ describe('deploy.sh for storage-triggered functions', () => {
       renderDeployScript([{ name: 'ingest', trigger: 'objectLanded', handler: landed, store: 'raw-zone' }]),
     ).toThrow("store 'raw-zone' must be a lower-case letter");
     expect(() => renderDeployScript([])).toThrow('functions/catalogue.ts lists no function');
+  });
+
+  test.each([
+    ['a lower-case name', { catalog_origins: 'https://storage.googleapis.com' }],
+    ['a store setting', { BIS_STORE_RAW_BUCKET: 'acme-raw' }],
+    [
+      'a value with a list delimiter',
+      { CATALOG_UPLOAD_ORIGINS: 'https://a.example.com,https://b.example.com' },
+    ],
+    ['a value with an expansion', { CATALOG_UPLOAD_ORIGINS: '$(whoami)' }],
+  ])('the catalogue refuses a gcpEnvironment with %s', (_what, gcpEnvironment) => {
+    expect(() =>
+      renderDeployScript([{ name: 'catalog', trigger: 'http', handler: http, gcpEnvironment }]),
+    ).toThrow(
+      /function 'catalog': gcpEnvironment ".*" must be an upper-case variable name not starting with BIS_/,
+    );
   });
 });
 

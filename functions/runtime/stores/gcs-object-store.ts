@@ -67,6 +67,12 @@ function infoOf(key: string, metadata: FileMetadata): ObjectInfo {
 }
 
 /**
+ * Where `signedUrl` points without `apiEndpoint`: v4 signed URLs are path-style on one host for every
+ * bucket, so a page that PUTs to them allows this one origin (the catalog's `CATALOG_UPLOAD_ORIGINS`).
+ */
+export const GCS_SIGNED_URL_ORIGIN = 'https://storage.googleapis.com';
+
+/**
  * A GCS bucket through @google-cloud/storage. A write is one upload (multipart for bytes, resumable
  * for a stream) that GCS makes visible only when complete; a read is pinned to the generation its
  * metadata came from, so bytes and info always belong together.

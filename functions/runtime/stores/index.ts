@@ -5,7 +5,7 @@ export type { LocalIncomingRequest, LocalSignedUrlVerdict } from './local-signed
 export { validateObjectKey, validateListPrefix, MAX_KEY_BYTES, MAX_SIGNED_URL_SECONDS } from './keys';
 export { S3ObjectStore } from './s3-object-store';
 export type { S3ObjectStoreProps } from './s3-object-store';
-export { GcsObjectStore } from './gcs-object-store';
+export { GCS_SIGNED_URL_ORIGIN, GcsObjectStore } from './gcs-object-store';
 export type { GcsObjectStoreProps, GcsServiceAccountKey } from './gcs-object-store';
 export {
   storesFromEnvironment,

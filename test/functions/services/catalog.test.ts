@@ -1,4 +1,9 @@
-import { http as catalog, CONTENT_SECURITY_POLICY } from '../../../functions/catalog';
+import {
+  http as catalog,
+  CONTENT_SECURITY_POLICY,
+  createCatalog,
+  uploadOriginsFromEnvironment,
+} from '../../../functions/catalog';
 import { objectLanded } from '../../../functions/curate';
 import { createIngest } from '../../../functions/ingest';
 import { localZones } from './local-zones';
@@ -97,5 +102,53 @@ describe('catalog', () => {
     const response = await get(path, method);
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: string }).error).toMatch(message);
+  });
+});
+
+describe("the page's upload origins (CATALOG_UPLOAD_ORIGINS)", () => {
+  const LANDING = 'https://acme-lake-landing.s3.eu-west-3.amazonaws.com';
+
+  it('are the one other origin connect-src allows, on every reply', async () => {
+    const { ctx } = localZones('catalog-origins-');
+    const deployed = createCatalog({ uploadOrigins: [LANDING, 'http://127.0.0.1:4443'] });
+    for (const path of ['/', '/app.js', '/api/datasets']) {
+      const reply = await deployed(new Request(`http://lake.test${path}`), ctx);
+      expect(reply.headers.get('content-security-policy')).toBe(
+        CONTENT_SECURITY_POLICY.replace(
+          "connect-src 'self'",
+          `connect-src 'self' ${LANDING} http://127.0.0.1:4443`,
+        ),
+      );
+    }
+  });
+
+  it('are read from the environment, space-separated; unset or blank means same-origin only', () => {
+    expect(
+      uploadOriginsFromEnvironment({
+        CATALOG_UPLOAD_ORIGINS: `  ${LANDING}   https://storage.googleapis.com `,
+      }),
+    ).toEqual([LANDING, 'https://storage.googleapis.com']);
+    expect(uploadOriginsFromEnvironment({})).toEqual([]);
+    expect(uploadOriginsFromEnvironment({ CATALOG_UPLOAD_ORIGINS: ' ' })).toEqual([]);
+  });
+
+  it.each([
+    ['a wildcard', '*'],
+    ['a path', `${LANDING}/landing`],
+    ['a trailing slash', `${LANDING}/`],
+    ['plain http to another host', 'http://acme-lake-landing.s3.eu-west-3.amazonaws.com'],
+    ['a CSP keyword', "'unsafe-inline'"],
+    ['a default port', `${LANDING}:443`],
+    ['a comma-separated list', `${LANDING},https://storage.googleapis.com`],
+  ])('%s is refused at cold start, naming the variable', (_what, value) => {
+    expect(() => uploadOriginsFromEnvironment({ CATALOG_UPLOAD_ORIGINS: value })).toThrow(
+      /^catalog: CATALOG_UPLOAD_ORIGINS holds ".*"; give origins such as https:\/\/my-landing.s3.eu-west-3.amazonaws.com/,
+    );
+  });
+
+  it('a bad uploadOrigins option is refused when the handler is created', () => {
+    expect(() => createCatalog({ uploadOrigins: ['https://example.com/x'] })).toThrow(
+      'catalog: uploadOrigins holds "https://example.com/x"',
+    );
   });
 });

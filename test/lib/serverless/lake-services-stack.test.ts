@@ -241,7 +241,10 @@ describe('the reference app (bin/platform.ts): DataLakeStack and LakeServicesSta
 
   test('the lake template is the same with or without the services stack', () => {
     const alone = testApp();
-    const lakeAlone = new DataLakeStack(alone, 'DataLake', { lakeName: 'enterprise' });
+    const lakeAlone = new DataLakeStack(alone, 'DataLake', {
+      lakeName: 'enterprise',
+      browserUploadOrigins: ['*'],
+    });
     expect(assembly.getStackArtifact(lake.artifactId).template).toEqual(
       alone.synth().getStackArtifact(lakeAlone.artifactId).template,
     );

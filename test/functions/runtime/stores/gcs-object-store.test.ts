@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'crypto';
-import { GcsObjectStore } from '../../../../functions/runtime/stores';
+import { GCS_SIGNED_URL_ORIGIN, GcsObjectStore } from '../../../../functions/runtime/stores';
 import { describeObjectStoreContract } from './object-store-contract';
 import { startFakeGcs } from './fake-gcs-server';
 import type { FakeGcs } from './fake-gcs-server';
@@ -50,6 +50,27 @@ describeObjectStoreContract('GcsObjectStore on a fake GCS endpoint', newStore, {
     if (options.contentType !== undefined) expect(signed).toContain('content-type');
     if (options.contentLength !== undefined) expect(signed).toContain('content-length');
   },
+});
+
+describe('GcsObjectStore signed URLs on Google Cloud', () => {
+  test('point at GCS_SIGNED_URL_ORIGIN, the one origin the catalog page allows for uploads, whatever the bucket', async () => {
+    // No apiEndpoint: the URL Cloud Functions would hand out, signed offline with the key above.
+    for (const bucket of ['acme-landing', 'acme.lake.landing']) {
+      const store = new GcsObjectStore({ bucket, credentials });
+      const url = new URL(
+        await store.signedUrl('structured/trees/big.csv', {
+          method: 'PUT',
+          contentType: 'text/csv',
+          contentLength: 30_000_000,
+          expiresInSeconds: 900,
+        }),
+      );
+      expect([url.origin, url.pathname]).toEqual([
+        GCS_SIGNED_URL_ORIGIN,
+        `/${bucket}/structured/trees/big.csv`,
+      ]);
+    }
+  });
 });
 
 describe('GcsObjectStore requests', () => {
