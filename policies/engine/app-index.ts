@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { BisRole, DEFAULT_BIS_ROLE, type BisRoleName } from '../../lib/roles';
 import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../marks';
 import { isCdkMachinery } from './cdk-machinery';
+import { logicalIdOf } from './construct-rendering';
 import {
   ConstructResource,
   JsonResource,
@@ -109,9 +110,10 @@ export class AppIndex {
       let info = stackInfos.get(stack);
       if (!info) {
         const parent = NestedStack.isNestedStack(stack) ? stack.nestedStackParent : undefined;
+        const parentInfo = parent ? infoOf(parent) : undefined;
         info = stackInfo(
-          { path: stack.node.path, role: BisRole.of(stack).role, stackName: stack.stackName },
-          parent ? infoOf(parent) : undefined,
+          { path: stack.node.path, role: BisRole.of(stack).role, stackName: stackNameOf(stack, parentInfo) },
+          parentInfo,
         );
         stackInfos.set(stack, info);
         constructsByStack.set(stack, []);
@@ -539,6 +541,17 @@ export interface IndexedTemplate {
    * @default - a deployment unit of its own
    */
   readonly deploysWith?: string;
+}
+
+/**
+ * The name findings give a stack. A nested stack's own name is a token that CloudFormation fills at
+ * deploy time with `<parent name>-<logical ID of its stack resource>-<random suffix>`: its known part is
+ * what a user finds it by in the console.
+ */
+function stackNameOf(stack: Stack, parent: StackInfo | undefined): string {
+  const resource = NestedStack.isNestedStack(stack) ? stack.nestedStackResource : undefined;
+  if (parent === undefined || resource === undefined) return stack.stackName;
+  return `${parent.stackName}-${logicalIdOf(resource)}`;
 }
 
 /** The stack record of each template, in order: its role, and its deployment unit when it deploys with another. */

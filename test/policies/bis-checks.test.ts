@@ -160,6 +160,22 @@ describe('BisChecks verdicts', () => {
     expect(paths).toEqual(['Prod/Lake/Archive/Cold/Resource']);
   });
 
+  test("a stack-level finding on a nested stack names it as CloudFormation will: '<parent>-<its stack resource>'", () => {
+    const app = testApp();
+    const parent = new Stack(app, 'Parent');
+    const inner = new NestedStack(parent, 'Inner');
+    new sqs.Queue(inner, 'Work');
+    const nestedResource = parent.resolve(inner.nestedStackResource!.logicalId) as string;
+    for (const findings of [evaluateApp(app), (app.synth(), new BisChecks().evaluate(app))]) {
+      const untagged = findings.find((f) => f.rule.id === 'BIS-CO9' && f.resource.path === 'Parent/Inner')!;
+      expect(untagged.resource.logicalId).toBe(`Parent-${nestedResource}`);
+      expect(untagged.resource.stack.stackName).toBe(`Parent-${nestedResource}`);
+      expect(JSON.stringify(findings.map((f) => [f.resource.logicalId, f.message]))).not.toContain(
+        '${Token[',
+      );
+    }
+  });
+
   test('a nested stack inherits the role of its parent', () => {
     const app = testApp();
     const lake = new Stack(app, 'Lake');
