@@ -44,7 +44,17 @@ export interface GcsObjectStoreProps {
 
 type GcsSdk = typeof import('@google-cloud/storage');
 // The SDKs load on first use: a Cloud Function with GCS stores never evaluates the AWS SDK, and the reverse.
-const loadGcsSdk = (): Promise<GcsSdk> => import('@google-cloud/storage');
+// PortableFunction leaves it out of Lambda bundles (half their size), so its absence there is a
+// configuration mistake to name, not a crash.
+const loadGcsSdk = (): Promise<GcsSdk> =>
+  import('@google-cloud/storage').catch((error: unknown) => {
+    const code = (error as { code?: unknown })?.code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'GcsObjectStore needs @google-cloud/storage, which this bundle does not hold (PortableFunction leaves it out on AWS Lambda): ' +
+        'use BIS_STORE_PROVIDER=s3 on AWS, or install @google-cloud/storage beside the function.',
+    );
+  });
 
 function isMissing(error: unknown): boolean {
   return (error as { code?: unknown })?.code === 404;

@@ -85,7 +85,12 @@ test('the bundled functions/echo answers API Gateway v2 events byte for byte, in
   const bundle = path.join(assembly.directory, `asset.${assetHash}`, 'index.js');
   expect(fs.existsSync(bundle)).toBe(true);
   // The adapter's own module keeps the GCP side out of the Lambda bundle.
-  expect(fs.readFileSync(bundle, 'utf8')).not.toContain('@google-cloud/functions-framework');
+  const code = fs.readFileSync(bundle, 'utf8');
+  expect(code).not.toContain('@google-cloud/functions-framework');
+  // The GCS SDK, loaded only by a GCS store, stays out: an import of it, none of its code.
+  expect(code).toContain('import("@google-cloud/storage")');
+  expect(code).not.toContain('node_modules/@google-cloud/storage/');
+  expect(code).not.toContain('node_modules/google-auth-library/');
 
   const body = randomBytes(4096);
   const [echoed, cookies, thrown] = invokeBundle(bundle, [
