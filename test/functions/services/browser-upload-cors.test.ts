@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchDebianChromium } from './debian-chromium';
 import S3rver from 's3rver';
 import { createCatalog } from '../../../functions/catalog';
 import { createIngest } from '../../../functions/ingest';
@@ -138,16 +139,7 @@ beforeAll(async () => {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   for (const bucket of [LANDING, CURATED]) await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  browser = await launchDebianChromium();
 });
 
 afterAll(async () => {

@@ -3,7 +3,8 @@ import { createHash } from 'crypto';
 import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchDebianChromium } from './debian-chromium';
 import { geoJson, jpegWithGps } from '../../fixtures/services/samples';
 import { exitOf, killLake, npmStart, type StartedLake } from './npm-start';
 
@@ -22,16 +23,7 @@ let browser: Browser;
 beforeAll(async () => {
   lake = await npmStart(mkdtempSync(join(tmpdir(), 'lake-e2e-')));
   baseUrl = lake.url;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  browser = await launchDebianChromium();
 });
 
 afterAll(async () => {
