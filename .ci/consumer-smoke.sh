@@ -294,3 +294,33 @@ new_status=$?
 set -e
 [ "$new_status" -ne 0 ] || { echo "consumer smoke: a finding not in the baseline passed cdk synth" >&2; exit 1; }
 echo "consumer smoke: cdk-bis baseline writes the legacy findings; synth passes with them and fails on a new one"
+
+# The lake's own services deployed from the package, as the README shows them: the compiled handlers
+# (CommonJS that require ESM-only packages) bundle for Lambda, and synth is clean under BisChecks.
+cat > services-app.js <<'JS'
+const { App, Validations } = require('aws-cdk-lib');
+const { BisChecks, DataLakeStack, LakeServicesStack } = require('cdk-bis');
+
+const app = new App();
+Validations.of(app).addPlugins(new BisChecks(app));
+const lake = new DataLakeStack(app, 'DataLake', {
+  lakeName: 'acme',
+  browserUploadOrigins: ['https://catalog.acme.example'],
+});
+const services = new LakeServicesStack(app, 'LakeServices', {
+  lakeName: 'acme',
+  publicAccessReason: 'consumer smoke test: an evaluation deployment',
+});
+services.addStackDependency(lake);
+app.synth();
+JS
+npx cdk synth --app "node services-app.js" --output cdk.out.services --quiet >synth-services.out 2>&1 || {
+  echo "consumer smoke: DataLakeStack + LakeServicesStack from the package failed cdk synth" >&2
+  cat synth-services.out >&2
+  exit 1
+}
+grep -q 'BIS: 0 errors, 0 warnings, 0 infos' synth-services.out \
+  || { echo "consumer smoke: the lake services have BIS findings" >&2; cat synth-services.out >&2; exit 1; }
+bundles="$(find cdk.out.services -path '*asset.*' -name index.js | wc -l)"
+[ "$bundles" -ge 3 ] || { echo "consumer smoke: expected the three service bundles, found $bundles" >&2; exit 1; }
+echo "consumer smoke: the lake services bundle from the package and synthesize clean under BisChecks"

@@ -15,9 +15,23 @@ const PREFLIGHT_CACHE = Duration.minutes(15);
 /** `https://host[:port]`, or `http://` for a page on the developer's own machine. */
 const ORIGIN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:[0-9]{1,5})?$/;
 
-/** As a browser sends it: a port in range and not the scheme's default, which browsers leave out. */
-function isOrigin(value: string): boolean {
-  return ORIGIN.test(value) && URL.canParse(value) && new URL(value).origin === value;
+/** What keeps a value from being an origin as a browser sends it, or undefined when it is one. */
+function originProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'an origin is a string';
+  if (Token.isUnresolved(value)) {
+    return 'a deploy-time token cannot be checked at synth; use a literal, e.g. the custom domain of the catalog';
+  }
+  if (!/^[a-z]+:\/\//i.test(value)) return "it has no scheme; write 'https://' first";
+  if (/^http:\/\//.test(value) && !/^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(value)) {
+    return 'plain http is only for localhost and 127.0.0.1; pages elsewhere are served over https';
+  }
+  if (/^[a-z]+:\/\/[^/]+\//i.test(value)) return 'an origin has no path, not even a trailing slash';
+  if (value !== value.toLowerCase()) return 'browsers send origins in lowercase';
+  // The round trip also refuses a port out of range or the scheme's default, which browsers leave out.
+  if (!ORIGIN.test(value) || !URL.canParse(value) || new URL(value).origin !== value) {
+    return 'it is not an origin a browser sends (a host of letters, digits, dots and hyphens, a port only when not the default)';
+  }
+  return undefined;
 }
 
 /**
@@ -31,17 +45,17 @@ export function checkedBrowserUploadOrigins(
 ): string[] {
   if (!Array.isArray(origins) || origins.length === 0) {
     throw fail(
-      `browserUploadOrigins must be a non-empty list of page origins such as ['https://catalog.example.com'], got ${describeValue(origins)}. ` +
+      `browserUploadOrigins must be a non-empty list of page origins such as ['https://catalog.example.com'], got ${Array.isArray(origins) ? 'an empty list' : describeValue(origins)}. ` +
         'Leave it out when no browser uploads large files.',
     );
   }
   origins.forEach((origin: unknown, index) => {
     if (origin === '*') return;
-    if (typeof origin !== 'string' || Token.isUnresolved(origin) || !isOrigin(origin)) {
+    const problem = originProblem(origin);
+    if (problem !== undefined) {
       throw fail(
-        `browserUploadOrigins[${index}] is ${describeValue(origin)}: give the origin a browser sends, 'https://host' or 'https://host:port' ` +
-          "in lowercase with no path or trailing slash (http:// only for localhost and 127.0.0.1), or '*' for any page. " +
-          'A deploy-time token cannot be checked here: use a literal, e.g. the custom domain of the catalog.',
+        `browserUploadOrigins[${index}] is ${describeValue(origin)}: ${problem}. Give the origin a browser sends, ` +
+          "'https://host' or 'https://host:port', or '*' for any page.",
       );
     }
   });

@@ -284,6 +284,9 @@ export class PortableFunction extends Construct implements iam.IGrantable {
         // The AWS SDK is bundled too: the bundle runs the SDK version the runtime was tested with. The GCS
         // SDK, which the runtime loads only for a GCS store, never runs on Lambda: left out, it halves the bundle.
         externalModules: [...LAMBDA_EXTERNAL_MODULES],
+        // Compiled (CommonJS) handlers `require()` ESM-only packages such as file-type, which offer no
+        // `require` condition; `module-sync` is the one Node itself uses to require them.
+        esbuildArgs: { '--conditions': 'module-sync,module' },
       },
     });
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(PORTABLE_FUNCTION_MARK, {

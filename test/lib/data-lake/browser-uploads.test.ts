@@ -49,12 +49,16 @@ describe('browserUploadOrigins', () => {
 
   const prefix = "DataLake 'enterprise' (Lake/Lake): ";
   test.each([
-    ['an empty list', [], /browserUploadOrigins must be a non-empty list of page origins .* got object/],
+    [
+      'an empty list',
+      [],
+      /browserUploadOrigins must be a non-empty list of page origins .* got an empty list/,
+    ],
     ['not a list', 'https://catalog.example.com', /must be a non-empty list .* got "https:\/\/catalog/],
     [
       'a trailing slash',
       ['https://catalog.example.com/'],
-      /browserUploadOrigins\[0\] is "https:\/\/catalog.example.com\/": give the origin a browser sends/,
+      /browserUploadOrigins\[0\] is "https:\/\/catalog.example.com\/": an origin has no path, not even a trailing slash\. Give the origin a browser sends/,
     ],
     [
       'a path',
@@ -64,16 +68,20 @@ describe('browserUploadOrigins', () => {
     [
       'plain http to another host',
       ['http://catalog.example.com'],
-      /http:\/\/ only for localhost and 127.0.0.1/,
+      /plain http is only for localhost and 127.0.0.1/,
     ],
     [
       'uppercase',
       ['https://Catalog.example.com'],
-      /browserUploadOrigins\[0\] is "https:\/\/Catalog.example.com"/,
+      /browserUploadOrigins\[0\] is "https:\/\/Catalog.example.com": browsers send origins in lowercase/,
     ],
-    ['no scheme', ['catalog.example.com'], /browserUploadOrigins\[0\] is "catalog.example.com"/],
+    [
+      'no scheme',
+      ['catalog.example.com'],
+      /browserUploadOrigins\[0\] is "catalog.example.com": it has no scheme/,
+    ],
     ['a wildcard host', ['https://*.example.com'], /browserUploadOrigins\[0\] is "https:\/\/\*.example.com"/],
-    ['a number', [8080], /browserUploadOrigins\[0\] is number/],
+    ['a number', [8080], /browserUploadOrigins\[0\] is number: an origin is a string/],
     [
       'a second entry',
       ['*', 'https://x.example.com:99999'],
@@ -97,7 +105,7 @@ describe('browserUploadOrigins', () => {
   test('a deploy-time token is refused: the origin must be checked at synth', () => {
     const token = Lazy.string({ produce: () => 'https://catalog.example.com' });
     expect(() => synthLake({ browserUploadOrigins: [token] })).toThrow(
-      /browserUploadOrigins\[0\] is a token: .* A deploy-time token cannot be checked here/,
+      /browserUploadOrigins\[0\] is a token: a deploy-time token cannot be checked at synth/,
     );
   });
 

@@ -99,7 +99,7 @@ describe("the reference app's landing bucket lets the catalog page PUT", () => {
 
   test('a malformed cdk-bis:catalogOrigin is the lake error naming the entry', () => {
     expect(() => corsOf({ 'cdk-bis:catalogOrigin': 'https://catalog.example.com/' })).toThrow(
-      /browserUploadOrigins\[0\] is "https:\/\/catalog.example.com\/": give the origin a browser sends/,
+      /browserUploadOrigins\[0\] is "https:\/\/catalog.example.com\/": an origin has no path/,
     );
   });
 });

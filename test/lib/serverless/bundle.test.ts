@@ -8,8 +8,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { PortableFunction } from '../../../lib/serverless';
 import { ECHO_FAILURE_MESSAGE, type EchoedRequest } from '../../../functions/echo';
 
+const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 /*
- * The one test that bundles for real: cdk synth runs esbuild on the generated entry for
+ * The tests that bundle for real: cdk synth runs esbuild on the generated entry for
  * functions/echo, and a separate Node process loads the bundle from cdk.out, as Lambda would, and
  * answers API Gateway v2 events.
  */
@@ -138,3 +140,45 @@ test('the bundled functions/echo answers API Gateway v2 events byte for byte, in
   expect(thrown.body).not.toContain(ECHO_FAILURE_MESSAGE);
   expect(JSON.parse(thrown.body!)).toMatchObject({ requestId: 'request-/throw' });
 });
+
+test.each([
+  ['ingest', 'http'],
+  ['curate', 'objectLanded'],
+  ['catalog', 'http'],
+])(
+  'the compiled %s (dist/, as the package ships it) bundles and loads, though it require()s ESM-only packages',
+  (service, handler) => {
+    // dist/ is what `npm test` builds first and what an installed cdk-bis holds: CommonJS that requires
+    // packages such as file-type, whose exports have no `require` condition.
+    const entry = `dist/functions/${service}/index.js`;
+    expect(fs.existsSync(entry)).toBe(true);
+    const app = new App();
+    const stack = new Stack(app, 'Compiled');
+    const fn = new PortableFunction(stack, 'Service', {
+      entry,
+      handler,
+      stores: { buckets: { landing: 'acme-landing' }, kmsKeyArn: KMS_KEY },
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template;
+    const logicalId = stack.getLogicalId(fn.function.node.defaultChild as never);
+    const assetHash = String(template.Resources[logicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
+    const bundle = path.join(assembly.directory, `asset.${assetHash}`, 'index.js');
+    const load = spawnSync(
+      process.execPath,
+      ['-e', `console.log(typeof require(${JSON.stringify(bundle)}).handler)`],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          BIS_STORES: 'landing',
+          BIS_STORE_PROVIDER: 's3',
+          BIS_STORE_LANDING_BUCKET: 'acme-landing',
+          BIS_S3_KMS_KEY_ID: KMS_KEY,
+        },
+      },
+    );
+    expect(load.stderr).toBe('');
+    expect(load.stdout.trim()).toBe('function');
+  },
+);
