@@ -145,7 +145,7 @@ test.each([
   ['ingest', 'http'],
   ['curate', 'objectLanded'],
   ['catalog', 'http'],
-])(
+] as const)(
   'the compiled %s (dist/, as the package ships it) bundles and loads, though it require()s ESM-only packages',
   (service, handler) => {
     // dist/ is what `npm test` builds first and what an installed cdk-bis holds: CommonJS that requires
