@@ -8,13 +8,13 @@
 export const UPLOAD_ORIGINS_VARIABLE = 'CATALOG_UPLOAD_ORIGINS';
 
 /** `https://host[:port]`; plain http only on the loopback, where emulators and the dev server run. */
-const ORIGIN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:[0-9]{1,5})?$/;
+export const UPLOAD_ORIGIN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:[0-9]{1,5})?$/;
 
 /** The origins as given, or an error naming `source` and the first entry that is not an origin. */
 export function validateUploadOrigins(origins: readonly string[], source: string): string[] {
   for (const origin of origins) {
     // The round trip refuses a port out of range or the scheme's default, which browsers leave out.
-    if (typeof origin !== 'string' || !ORIGIN.test(origin) || new URL(origin).origin !== origin) {
+    if (typeof origin !== 'string' || !UPLOAD_ORIGIN.test(origin) || new URL(origin).origin !== origin) {
       throw new Error(
         `catalog: ${source} holds ${JSON.stringify(origin)}; give origins such as https://my-landing.s3.eu-west-3.amazonaws.com ` +
           '(https, lowercase, no path or trailing slash; http only for localhost and 127.0.0.1), separated by spaces',

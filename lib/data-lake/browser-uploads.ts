@@ -12,8 +12,11 @@ import { describeValue } from './errors';
 /** How long a browser may cache the preflight answer: one upload URL's life (15 minutes). */
 const PREFLIGHT_CACHE = Duration.minutes(15);
 
-/** `https://host[:port]`, or `http://` for a page on the developer's own machine. */
-const ORIGIN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:[0-9]{1,5})?$/;
+/**
+ * `https://host[:port]`, or `http://` for a page on the developer's own machine. lib/ cannot import
+ * functions/, so this restates the catalog's rule for its upload origins; a test holds them equal.
+ */
+export const BROWSER_ORIGIN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(localhost|127\.0\.0\.1))(:[0-9]{1,5})?$/;
 
 /** What keeps a value from being an origin as a browser sends it, or undefined when it is one. */
 function originProblem(value: unknown): string | undefined {
@@ -28,7 +31,7 @@ function originProblem(value: unknown): string | undefined {
   if (/^[a-z]+:\/\/[^/]+\//i.test(value)) return 'an origin has no path, not even a trailing slash';
   if (value !== value.toLowerCase()) return 'browsers send origins in lowercase';
   // The round trip also refuses a port out of range or the scheme's default, which browsers leave out.
-  if (!ORIGIN.test(value) || !URL.canParse(value) || new URL(value).origin !== value) {
+  if (!BROWSER_ORIGIN.test(value) || !URL.canParse(value) || new URL(value).origin !== value) {
     return 'it is not an origin a browser sends (a host of letters, digits, dots and hyphens, a port only when not the default)';
   }
   return undefined;

@@ -44,6 +44,15 @@ function httpEvent(
   };
 }
 
+/** Synthesizes the app, bundling for real, and gives the path of the function's bundled index.js. */
+function synthesizedBundle(app: App, stack: Stack, fn: PortableFunction): string {
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template;
+  const logicalId = stack.getLogicalId(fn.function.node.defaultChild as never);
+  const assetHash = String(template.Resources[logicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
+  return path.join(assembly.directory, `asset.${assetHash}`, 'index.js');
+}
+
 /** Loads the bundle in a fresh Node process and answers each event in turn. */
 function invokeBundle(
   bundle: string,
@@ -80,11 +89,7 @@ test('the bundled functions/echo answers API Gateway v2 events byte for byte, in
   const app = new App();
   const stack = new Stack(app, 'Bundled');
   const echo = new PortableFunction(stack, 'Echo', { entry: 'functions/echo/index.ts' });
-  const assembly = app.synth();
-  const template = assembly.getStackByName(stack.stackName).template;
-  const logicalId = stack.getLogicalId(echo.function.node.defaultChild as never);
-  const assetHash = String(template.Resources[logicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
-  const bundle = path.join(assembly.directory, `asset.${assetHash}`, 'index.js');
+  const bundle = synthesizedBundle(app, stack, echo);
   expect(fs.existsSync(bundle)).toBe(true);
   // The adapter's own module keeps the GCP side out of the Lambda bundle.
   const code = fs.readFileSync(bundle, 'utf8');
@@ -159,11 +164,7 @@ test.each([
       handler,
       stores: { buckets: { landing: 'acme-landing' }, kmsKeyArn: KMS_KEY },
     });
-    const assembly = app.synth();
-    const template = assembly.getStackByName(stack.stackName).template;
-    const logicalId = stack.getLogicalId(fn.function.node.defaultChild as never);
-    const assetHash = String(template.Resources[logicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
-    const bundle = path.join(assembly.directory, `asset.${assetHash}`, 'index.js');
+    const bundle = synthesizedBundle(app, stack, fn);
     const load = spawnSync(
       process.execPath,
       ['-e', `console.log(typeof require(${JSON.stringify(bundle)}).handler)`],
