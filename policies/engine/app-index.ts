@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { BisRole, DEFAULT_BIS_ROLE, type BisRoleName } from '../../lib/roles';
 import { BIS_COST_CENTER_TAG, BIS_OWNER_TAG } from '../marks';
 import { isCdkMachinery } from './cdk-machinery';
-import { logicalIdOf } from './construct-rendering';
+import { StackResolver } from './stack-resolver';
 import {
   ConstructResource,
   JsonResource,
@@ -154,8 +154,10 @@ export class AppIndex {
         if (template) {
           index.addTemplateResources(info, template, constructsByStack.get(stack) ?? [], { exports: false });
         } else {
+          // One resolver per read of the stack: its memo goes when the stack's resources are released.
+          const resolver = new StackResolver(stack);
           for (const { construct, path } of constructsByStack.get(stack) ?? []) {
-            index.addResource(new ConstructResource(construct, info, path));
+            index.addResource(new ConstructResource(construct, info, resolver, path));
           }
         }
       });
@@ -551,7 +553,7 @@ export interface IndexedTemplate {
 function stackNameOf(stack: Stack, parent: StackInfo | undefined): string {
   const resource = NestedStack.isNestedStack(stack) ? stack.nestedStackResource : undefined;
   if (parent === undefined || resource === undefined) return stack.stackName;
-  return `${parent.stackName}-${logicalIdOf(resource)}`;
+  return `${parent.stackName}-${String(resource.stack.resolve(resource.logicalId))}`;
 }
 
 /** The stack record of each template, in order: its role, and its deployment unit when it deploys with another. */

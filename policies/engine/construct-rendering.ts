@@ -1,4 +1,5 @@
-import { Token, type CfnResource, type Stack } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import { StackResolver } from './stack-resolver';
 import { literalString, type TemplateObject, type TemplateValue } from './template-values';
 
 /*
@@ -31,23 +32,31 @@ export interface EntryAttributes {
 
 /**
  * The construct's template `Properties`. Nothing is read until a rule looks at a key: many rules
- * take `resource.properties` first and then look only for the types they judge.
+ * take `resource.properties` first and then look only for the types they judge. A run passes its
+ * stack's resolver, shared by the stack's resources, so that each token is resolved once.
  */
-export function constructProperties(construct: CfnResource): TemplateObject {
-  return new Proxy<TemplateObject>({}, new PropertiesProxy(construct));
+export function constructProperties(
+  construct: CfnResource,
+  resolver = new StackResolver(construct.stack),
+): TemplateObject {
+  return new Proxy<TemplateObject>({}, new PropertiesProxy(construct, resolver));
 }
 
-/** The logical ID, as resolving `construct.logicalId` gives it, without a trip through the token resolver. */
-export function logicalIdOf(construct: CfnResource): string {
-  const logicalId = (construct as unknown as { _synthesizeLogicalId(): string })._synthesizeLogicalId();
-  return Token.isUnresolved(logicalId) ? String(construct.stack.resolve(logicalId)) : logicalId;
+/**
+ * The logical ID, as its template has it. Resolved through the run's resolver, which then has it
+ * for every reference to the resource.
+ */
+export function logicalIdOf(construct: CfnResource, resolver = new StackResolver(construct.stack)): string {
+  return String(resolver.resolve(construct.logicalId));
 }
 
 /** The construct's DeletionPolicy, UpdateReplacePolicy, Metadata and Condition, as its template entry has them. */
-export function entryAttributes(construct: CfnResource): EntryAttributes {
-  const stack = construct.stack;
+export function entryAttributes(
+  construct: CfnResource,
+  resolver = new StackResolver(construct.stack),
+): EntryAttributes {
   if (hasOverrides(construct)) {
-    const entry = wholeEntry(construct);
+    const entry = wholeEntry(construct, resolver);
     return {
       deletionPolicy: literalString(entry.DeletionPolicy),
       updateReplacePolicy: literalString(entry.UpdateReplacePolicy),
@@ -59,8 +68,8 @@ export function entryAttributes(construct: CfnResource): EntryAttributes {
   return {
     deletionPolicy: literalString(options.deletionPolicy),
     updateReplacePolicy: literalString(options.updateReplacePolicy),
-    metadata: (stack.resolve(options.metadata) as TemplateObject | undefined) ?? {},
-    condition: options.condition ? literalString(stack.resolve(options.condition.logicalId)) : undefined,
+    metadata: (resolver.resolve(options.metadata) as TemplateObject | undefined) ?? {},
+    condition: options.condition ? literalString(resolver.resolve(options.condition.logicalId)) : undefined,
   };
 }
 
@@ -70,8 +79,8 @@ function hasOverrides(construct: CfnResource): boolean {
 }
 
 /** The whole entry as `_toCloudFormation()` renders it, overrides included. */
-function wholeEntry(construct: CfnResource): TemplateObject {
-  const full = construct.stack.resolve(
+function wholeEntry(construct: CfnResource, resolver: StackResolver): TemplateObject {
+  const full = resolver.resolve(
     (construct as unknown as { _toCloudFormation(): unknown })._toCloudFormation(),
   ) as { Resources?: Record<string, TemplateObject> };
   return Object.values(full.Resources ?? {})[0] ?? {};
@@ -85,14 +94,14 @@ interface PropertyView {
 }
 
 /** The properties to read: one by one when the class allows it, else rendered whole as CDK does. */
-function openView(construct: CfnResource): PropertyView {
+function openView(construct: CfnResource, resolver: StackResolver): PropertyView {
   if (hasOverrides(construct))
-    return new RenderedView((wholeEntry(construct).Properties as TemplateObject) ?? {});
+    return new RenderedView((wholeEntry(construct, resolver).Properties as TemplateObject) ?? {});
   const l1 = construct as unknown as L1Internals;
   const raw = l1.cfnProperties;
   const names = templateNames(construct, raw);
-  if (names) return new OneByOneView(construct.stack, l1, raw, names);
-  const resolved = construct.stack.resolve(raw) as Record<string, unknown> | undefined;
+  if (names) return new OneByOneView(resolver, l1, raw, names);
+  const resolved = resolver.resolve(raw) as Record<string, unknown> | undefined;
   return new RenderedView((resolved ? l1.renderProperties(resolved) : {}) as TemplateObject);
 }
 
@@ -187,7 +196,10 @@ class PropertiesProxy implements ProxyHandler<TemplateObject> {
   private opened?: PropertyView;
 
   // Not `construct`: that name is the proxy trap for `new`.
-  constructor(private readonly l1: CfnResource) {}
+  constructor(
+    private readonly l1: CfnResource,
+    private readonly resolver: StackResolver,
+  ) {}
 
   // Anything not a property (`hasOwnProperty`, `toJSON`...) reads as it would on a plain object.
   public get(target: TemplateObject, key: string | symbol): unknown {
@@ -230,7 +242,7 @@ class PropertiesProxy implements ProxyHandler<TemplateObject> {
   }
 
   private view(): PropertyView {
-    this.opened ??= openView(this.l1);
+    this.opened ??= openView(this.l1, this.resolver);
     return this.opened;
   }
 }
@@ -241,7 +253,7 @@ class OneByOneView implements PropertyView {
   private probes?: Record<string, unknown>;
 
   constructor(
-    private readonly stack: Stack,
+    private readonly resolver: StackResolver,
     private readonly l1: L1Internals,
     private readonly raw: Record<string, unknown>,
     /** Template key → the L1's property key, in template order. */
@@ -265,7 +277,7 @@ class OneByOneView implements PropertyView {
   }
 
   private render(key: string, templateKey: string): TemplateValue | undefined {
-    const resolved: unknown = this.stack.resolve(this.raw[key]);
+    const resolved: unknown = this.resolver.resolve(this.raw[key]);
     if (resolved === undefined || passesThrough(resolved)) return resolved as TemplateValue | undefined;
     // Structures are renamed in depth by the class's own mapping; the other keys stand in as probes.
     this.probes ??= Object.fromEntries([...this.names.values()].map((name) => [name, { [PROBE_KEY]: name }]));

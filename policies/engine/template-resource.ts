@@ -6,6 +6,7 @@ import {
   logicalIdOf,
   type EntryAttributes,
 } from './construct-rendering';
+import type { StackResolver } from './stack-resolver';
 import { isObject, literalString, type TemplateObject } from './template-values';
 
 /** One stack (or nested stack, or scanned template) as rules see it. */
@@ -78,6 +79,8 @@ export class ConstructResource implements TemplateResource {
   constructor(
     public readonly construct: CfnResource,
     public readonly stack: StackInfo,
+    /** The run's resolver for the construct's stack, shared by its resources. */
+    private readonly resolver: StackResolver,
     /** The construct path, when the caller already knows it. */
     path?: string,
   ) {
@@ -86,12 +89,12 @@ export class ConstructResource implements TemplateResource {
   }
 
   public get logicalId(): string {
-    this.renderedLogicalId ??= logicalIdOf(this.construct);
+    this.renderedLogicalId ??= logicalIdOf(this.construct, this.resolver);
     return this.renderedLogicalId;
   }
 
   public get properties(): TemplateObject {
-    this.renderedProperties ??= constructProperties(this.construct);
+    this.renderedProperties ??= constructProperties(this.construct, this.resolver);
     return this.renderedProperties;
   }
 
@@ -112,7 +115,7 @@ export class ConstructResource implements TemplateResource {
   }
 
   private entry(): EntryAttributes {
-    this.attributes ??= entryAttributes(this.construct);
+    this.attributes ??= entryAttributes(this.construct, this.resolver);
     return this.attributes;
   }
 }
