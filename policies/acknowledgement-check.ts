@@ -30,15 +30,18 @@ const RULE_LIKE_ID = /^(?:([^:]*)::)?(BIS-[A-Za-z]+[0-9]*)$/i;
  * A warning finding for each acknowledgement in the tree that cannot do what its author meant: a
  * BIS rule ID without `BIS::` (CDK files it under `Annotation::`), an unknown rule, an empty
  * reason, or one that matches no finding of this run. Each names where it was written.
+ *
+ * @param acknowledging the constructs of the checked tree that carry acknowledgements, in tree
+ *   order (the index found them in its one walk)
  */
 export function acknowledgementFindings(
-  root: IConstruct,
+  acknowledging: readonly IConstruct[],
   findings: readonly BisFinding[],
   knownRuleIds: ReadonlySet<string>,
   stacks: readonly StackInfo[],
 ): BisFinding[] {
   const problems: BisFinding[] = [];
-  for (const construct of root.node.findAll()) {
+  for (const construct of acknowledging) {
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       const written = whereWritten(entry.trace);

@@ -146,7 +146,10 @@ export class BisChecks extends NagPack {
   ): BisFinding[] {
     const index = AppIndex.fromConstructTree(scope, this.configuration.settings, templateOf);
     const findings = this.evaluateIndex(index);
-    return [...findings, ...acknowledgementFindings(scope, findings, this.knownRuleIds, index.stacks)];
+    return [
+      ...findings,
+      ...acknowledgementFindings(index.acknowledgingConstructs, findings, this.knownRuleIds, index.stacks),
+    ];
   }
 
   private evaluateIndex(index: AppIndex): BisFinding[] {

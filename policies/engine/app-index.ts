@@ -125,7 +125,7 @@ export class AppIndex {
     // The enclosing stack and the construct path are carried down the walk: Stack.of and node.path
     // per construct would climb the tree again for each one.
     const visit = (construct: IConstruct, enclosing: Stack | undefined, path: string): void => {
-      index.readAcknowledgements(construct);
+      if (index.readAcknowledgements(construct)) index.acknowledgingConstructs.push(construct);
       if (Stack.isStack(construct)) {
         infoOf(construct);
         enclosing = construct;
@@ -195,6 +195,8 @@ export class AppIndex {
   private readonly memos = new Map<MemoKey<unknown>, Map<StackInfo, unknown>>();
   /** The constructs that carry acknowledgements (`Validations.of(c).acknowledge`), with their own entries. */
   private readonly acknowledgements = new Map<IConstruct, Map<string, string>>();
+  /** The constructs of the walked tree (not its root's scopes) that carry acknowledgements, in tree order. */
+  public readonly acknowledgingConstructs: IConstruct[] = [];
 
   constructor(public readonly settings: IndexSettings) {}
 
@@ -212,10 +214,15 @@ export class AppIndex {
     return undefined;
   }
 
-  /** Record the acknowledgements a construct carries, if any (the one walk reads every construct once). */
-  public readAcknowledgements(construct: IConstruct): void {
+  /**
+   * Record the acknowledgements a construct carries, if any (the one walk reads every construct
+   * once); true when it carries some.
+   */
+  public readAcknowledgements(construct: IConstruct): boolean {
+    let acknowledges = false;
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      acknowledges = true;
       let own = this.acknowledgements.get(construct);
       if (!own) {
         own = new Map();
@@ -225,6 +232,7 @@ export class AppIndex {
         if (!own.has(id)) own.set(id, String(reason));
       }
     }
+    return acknowledges;
   }
 
   /** Every resource of every stack, in stack order (reads every stack not yet read). */
