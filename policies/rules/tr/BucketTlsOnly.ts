@@ -163,6 +163,10 @@ function coverageOf(resource: unknown, bucket: string): { bucket: boolean; objec
 
 /** IAM resource matching: `*` is any run of characters, `?` any one character; `prefix`: on some prefix of the text. */
 function globMatches(pattern: string, text: string, options: { prefix?: boolean } = {}): boolean {
+  // Most patterns are a bucket's own ARN, or its objects' `arn/*`, with no wildcard left to match.
+  if (!pattern.includes('*') && !pattern.includes('?')) {
+    return options.prefix ? text.startsWith(pattern) : pattern === text;
+  }
   const source = pattern
     .split('')
     .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
