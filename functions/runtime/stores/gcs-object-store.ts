@@ -19,6 +19,7 @@ import {
   validatePutOptions,
   validateSignedUrlOptions,
 } from './keys';
+import { loadCloudSdk } from './cloud-sdk';
 import { wholeBody } from './object-body';
 
 export interface GcsServiceAccountKey {
@@ -43,17 +44,13 @@ export interface GcsObjectStoreProps {
 }
 
 type GcsSdk = typeof import('@google-cloud/storage');
-// The SDKs load on first use: a Cloud Function with GCS stores never evaluates the AWS SDK, and the reverse.
-// PortableFunction leaves it out of Lambda bundles (half their size), so its absence there is a
-// configuration mistake to name, not a crash.
+// PortableFunction leaves the GCS SDK out of Lambda bundles (half their size): see cloud-sdk.ts.
 const loadGcsSdk = (): Promise<GcsSdk> =>
-  import('@google-cloud/storage').catch((error: unknown) => {
-    const code = (error as { code?: unknown })?.code;
-    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error(
-      'GcsObjectStore needs @google-cloud/storage, which this bundle does not hold (PortableFunction leaves it out on AWS Lambda): ' +
-        'use BIS_STORE_PROVIDER=s3 on AWS, or install @google-cloud/storage beside the function.',
-    );
+  loadCloudSdk(() => import('@google-cloud/storage'), {
+    store: 'GcsObjectStore',
+    sdk: '@google-cloud/storage',
+    leftOutBy: 'PortableFunction leaves it out on AWS Lambda',
+    instead: 'use BIS_STORE_PROVIDER=s3 on AWS',
   });
 
 function isMissing(error: unknown): boolean {

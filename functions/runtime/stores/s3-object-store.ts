@@ -19,6 +19,7 @@ import {
   validatePutOptions,
   validateSignedUrlOptions,
 } from './keys';
+import { loadCloudSdk } from './cloud-sdk';
 import { chunkBytes, wholeBody } from './object-body';
 
 export interface S3ObjectStoreProps {
@@ -51,8 +52,19 @@ const MIB = 1024 * 1024;
 const MAX_PARTS = 10_000;
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
-// The SDKs load on first use: a Lambda with S3 stores never evaluates the GCS client, and the reverse.
-const loadS3Sdk = (): Promise<S3Sdk> => import('@aws-sdk/client-s3');
+// `npm run package:gcp` leaves the AWS SDK out of the Cloud Functions bundle: see cloud-sdk.ts.
+const AWS_SDK_LEFT_OUT = {
+  store: 'S3ObjectStore',
+  leftOutBy: '`npm run package:gcp` leaves it out on Google Cloud',
+  instead: 'use BIS_STORE_PROVIDER=gcs on Google Cloud',
+};
+const loadS3Sdk = (): Promise<S3Sdk> =>
+  loadCloudSdk(() => import('@aws-sdk/client-s3'), { ...AWS_SDK_LEFT_OUT, sdk: '@aws-sdk/client-s3' });
+const loadPresigner = (): Promise<typeof import('@aws-sdk/s3-request-presigner')> =>
+  loadCloudSdk(() => import('@aws-sdk/s3-request-presigner'), {
+    ...AWS_SDK_LEFT_OUT,
+    sdk: '@aws-sdk/s3-request-presigner',
+  });
 
 function sha256Base64(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
@@ -284,11 +296,7 @@ export class S3ObjectStore implements ObjectStore {
   async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
     const Key = validateObjectKey(key);
     validateSignedUrlOptions(Key, options);
-    const [sdk, presigner, client] = await Promise.all([
-      loadS3Sdk(),
-      import('@aws-sdk/s3-request-presigner'),
-      this.s3(),
-    ]);
+    const [sdk, presigner, client] = await Promise.all([loadS3Sdk(), loadPresigner(), this.s3()]);
     const command =
       options.method === 'GET'
         ? new sdk.GetObjectCommand({ Bucket: this.bucket, Key })
