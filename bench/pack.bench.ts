@@ -24,6 +24,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Numb
 /** Sizes of the before-synth path: unit tests call `validateScope(stack)` on an app never synthesized. */
 const BEFORE_SYNTH_SIZES = (process.env.BENCH_BEFORE_SYNTH_SIZES ?? '50,5000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+/** Before synth a run takes a fraction of a second and its ratio swings with the machine: more pairs steady the median. */
+const BEFORE_SYNTH_REPEATS = Number(process.env.BENCH_BEFORE_SYNTH_REPEATS ?? 15);
 const RESOURCES_PER_STACK = 120;
 
 /** A realistic mix per unit: bucket, queue, table, function with its role and policy, and an extra role. */
@@ -136,7 +138,7 @@ async function measureBeforeSynth(): Promise<void> {
     new BisChecks().validateScope(warmUp);
     new ServerlessChecks().validateScope(warmUp);
   }
-  for (let repeat = 0; repeat < REPEATS; repeat++) {
+  for (let repeat = 0; repeat < BEFORE_SYNTH_REPEATS; repeat++) {
     for (const size of BEFORE_SYNTH_SIZES) {
       const record = beforeSynth.get(size) ?? { bis: [], serverless: [], resources: 0 };
       beforeSynth.set(size, record);
@@ -148,7 +150,7 @@ async function measureBeforeSynth(): Promise<void> {
       ];
       if (repeat % 2 === 1) packs.reverse();
       for (const [measure, run] of packs) record[measure].push(await time(run));
-      console.error(`before synth: repeat ${repeat + 1}/${REPEATS} size ${size}: done`);
+      console.error(`before synth: repeat ${repeat + 1}/${BEFORE_SYNTH_REPEATS} size ${size}: done`);
     }
   }
 }
@@ -186,7 +188,7 @@ function report(): void {
   const fmt = (ms: number) => (ms < 20 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(0)} ms`);
   const load = loadavg().map((value) => value.toFixed(1));
   const lines = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}; load average ${loadAtStart.join(' ')} at the start, ${load.join(' ')} at the end.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${REPEATS} interleaved repeats at synth and ${BEFORE_SYNTH_REPEATS} before synth, medians; rules in BisChecks: ${new BisChecks().ruleIds.length}; load average ${loadAtStart.join(' ')} at the start, ${load.join(' ')} at the end.`,
     '',
     '"Before synth" is `validateScope` on an app never synthesized (a unit test), after a warm-up, BisChecks and ServerlessChecks in alternating order; "at synth" is `validateScope` on the synthesized app (what `cdk synth` runs). "App run" is construct + `app.synth()`, what `cdk synth` costs a user; "synth" is `app.synth()` alone. Times are medians; ratios are medians of the ratios within each repeat, with their spread.',
     '',

@@ -9,7 +9,7 @@ import { policyValidationReport } from './cdk-report';
 import { packConfiguration, type BisChecksProps, type PackConfiguration } from './configuration';
 import { AppIndex, indexTemplates, type IndexedTemplate } from './engine/app-index';
 import { synthesizedTemplates } from './engine/synthesized-templates';
-import type { StackInfo, TemplateResource } from './engine/template-resource';
+import { lightCopy, type StackInfo, type TemplateResource } from './engine/template-resource';
 import type { TemplateObject } from './engine/template-values';
 import type { BisFinding, FoundResource } from './finding';
 import { PACKAGE_VERSION } from './package-version';
@@ -199,8 +199,7 @@ function isStackLevel(rule: BisRule): boolean {
 function foundResource(resource: TemplateResource, run: ValidationRun): FoundResource {
   let found = run.found.get(resource);
   if (!found) {
-    const { logicalId, type, path, stack, construct, metadata } = resource;
-    found = { logicalId, type, path, stack, construct, metadata };
+    found = lightCopy(resource);
     run.found.set(resource, found);
   }
   return found;

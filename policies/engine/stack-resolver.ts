@@ -99,7 +99,9 @@ export class StackResolver implements ITokenResolver {
     if (!text.includes('Token[')) return mayEncodeNumber(text) ? this.resolveByCdk(text) : text;
     // An encoded list in a string is an error CDK explains.
     if (text.includes('#{Token[')) return this.resolveByCdk(text);
-    if (this.resolvedTexts.has(text)) return this.resolvedTexts.get(text);
+    const known = this.resolvedTexts.get(text);
+    // A string that resolves to undefined (a Lazy producing nothing) is simply resolved again.
+    if (known !== undefined) return known;
     const fragments = Tokenization.reverseString(text);
     const resolved =
       fragments.tokens.length === 0

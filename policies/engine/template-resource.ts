@@ -93,6 +93,11 @@ export class ConstructResource implements TemplateResource {
     return this.renderedLogicalId;
   }
 
+  /** The logical ID if a rule already asked for it. */
+  public get knownLogicalId(): string | undefined {
+    return this.renderedLogicalId;
+  }
+
   public get properties(): TemplateObject {
     this.renderedProperties ??= constructProperties(this.construct, this.resolver);
     return this.renderedProperties;
@@ -118,6 +123,36 @@ export class ConstructResource implements TemplateResource {
     this.attributes ??= entryAttributes(this.construct, this.resolver);
     return this.attributes;
   }
+}
+
+/** The fields of a resource a finding keeps, without its properties (findings outlive their unit's resources). */
+export type ResourceCopy = Pick<
+  TemplateResource,
+  'logicalId' | 'type' | 'path' | 'stack' | 'metadata' | 'construct'
+>;
+
+/**
+ * A light copy of a resource, for a finding. A construct's logical ID and Metadata are read when
+ * first asked (reports from `evaluate`), not for every finding: CDK's report, which a synth and
+ * `validateScope` produce, names resources by construct path, and a logical ID is an MD5 of one.
+ * They are own, enumerable getters, so a spread or `JSON.stringify` of the copy still holds them.
+ */
+export function lightCopy(resource: TemplateResource): ResourceCopy {
+  const { type, path, stack, construct } = resource;
+  if (!(resource instanceof ConstructResource)) {
+    const { logicalId, metadata } = resource;
+    return { logicalId, type, path, stack, construct, metadata };
+  }
+  const l1 = resource.construct;
+  let logicalId = resource.knownLogicalId;
+  let metadata: TemplateObject | undefined;
+  return Object.defineProperties(
+    { type, path, stack, construct: l1 },
+    {
+      logicalId: { enumerable: true, get: () => (logicalId ??= logicalIdOf(l1)) },
+      metadata: { enumerable: true, get: () => (metadata ??= entryAttributes(l1).metadata) },
+    },
+  ) as ResourceCopy;
 }
 
 /** A resource read from template JSON: a synthesized template of a CDK app, or a scanned file. */
