@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { BisChecks } from '../policies/bis-checks';
+import { StackResolver } from '../policies/engine/stack-resolver';
 
 // "Bare synth" means no validation plugin at all, so CDK's built-in CloudFormation validation is off too.
 process.env.CDK_VALIDATION = 'false';
@@ -123,11 +124,41 @@ async function measure(): Promise<void> {
   rmSync(workdir, { recursive: true, force: true });
 }
 
-/** Before synth, BisChecks and ServerlessChecks on the same fresh app, in alternating order. */
+/** Before synth, BisChecks, ServerlessChecks and the resolution floor on the same fresh app, in rotating order. */
 interface BeforeSynthRecord {
   readonly bis: number[];
   readonly serverless: number[];
+  readonly floor: number[];
   resources: number;
+}
+
+/**
+ * The template properties that BisChecks' heaviest rules must read before synth: policy documents
+ * (BIS-TR1's access-log targets, TR4, TR6), bucket policies' buckets (TR4), managed policy ARNs
+ * (TR6), function environments (TR8) and every resource's tags (BIS-CO9). Keys are the L1 props.
+ */
+const FLOOR_READS: Record<string, readonly string[]> = {
+  'AWS::IAM::Policy': ['policyDocument'],
+  'AWS::S3::BucketPolicy': ['bucket', 'policyDocument'],
+  'AWS::IAM::Role': ['managedPolicyArns'],
+  'AWS::Lambda::Function': ['environment'],
+};
+
+/**
+ * The least a pack judging what BisChecks judges pays before synth: one walk of the tree and CDK's
+ * resolution of those values (tokens' own `resolve`, logical IDs), each token once per stack with
+ * the pack's own resolver. No rule logic, no rendering, no report.
+ */
+function resolutionFloor(app: App): void {
+  const resolvers = new Map<Stack, StackResolver>();
+  for (const construct of app.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct)) continue;
+    const stack = construct.stack;
+    let resolver = resolvers.get(stack);
+    if (!resolver) resolvers.set(stack, (resolver = new StackResolver(stack)));
+    const raw = (construct as unknown as { cfnProperties: Record<string, unknown> }).cfnProperties;
+    for (const key of [...(FLOOR_READS[construct.cfnResourceType] ?? []), 'tags']) resolver.resolve(raw[key]);
+  }
 }
 const beforeSynth = new Map<number, BeforeSynthRecord>();
 
@@ -140,7 +171,7 @@ async function measureBeforeSynth(): Promise<void> {
   }
   for (let repeat = 0; repeat < BEFORE_SYNTH_REPEATS; repeat++) {
     for (const size of BEFORE_SYNTH_SIZES) {
-      const record = beforeSynth.get(size) ?? { bis: [], serverless: [], resources: 0 };
+      const record = beforeSynth.get(size) ?? { bis: [], serverless: [], floor: [], resources: 0 };
       beforeSynth.set(size, record);
       const app = buildApp(size, join(workdir, `before-synth-${size}-${repeat}`));
       record.resources = countResources(app);
@@ -150,6 +181,9 @@ async function measureBeforeSynth(): Promise<void> {
       ];
       if (repeat % 2 === 1) packs.reverse();
       for (const [measure, run] of packs) record[measure].push(await time(run));
+      // On its own fresh app: the floor's resolvers must not find the packs' work done (CDK caches some tokens).
+      const fresh = buildApp(size, join(workdir, `before-synth-floor-${size}-${repeat}`));
+      record.floor.push(await time(() => resolutionFloor(fresh)));
       console.error(`before synth: repeat ${repeat + 1}/${BEFORE_SYNTH_REPEATS} size ${size}: done`);
     }
   }
@@ -206,6 +240,17 @@ function report(): void {
     }),
   ];
   // Every per-repeat ratio, so that a reader sees the spread behind each median.
+  lines.push(
+    '',
+    'Resolution floor before synth (the tree walk and the values the heaviest rules read, resolved once, no rule logic; see `resolutionFloor`):',
+  );
+  for (const size of BEFORE_SYNTH_SIZES) {
+    const record = beforeSynth.get(size)!;
+    const ratios = record.floor.map((floor, i) => floor / record.serverless[i]);
+    lines.push(
+      `- ${size}: ${fmt(median(record.floor))}, floor / ServerlessChecks ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}); floor / BisChecks ${median(record.floor.map((floor, i) => floor / record.bis[i])).toFixed(2)}`,
+    );
+  }
   lines.push('', 'BisChecks / ServerlessChecks in each repeat:');
   for (const size of BEFORE_SYNTH_SIZES) {
     const record = beforeSynth.get(size)!;
