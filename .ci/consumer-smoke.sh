@@ -324,3 +324,40 @@ grep -q 'BIS: 0 errors, 0 warnings, 0 infos' synth-services.out \
 bundles="$(find cdk.out.services -path '*asset.*' -name index.js | wc -l)"
 [ "$bundles" -ge 3 ] || { echo "consumer smoke: expected the three service bundles, found $bundles" >&2; exit 1; }
 echo "consumer smoke: the lake services bundle from the package and synthesize clean under BisChecks"
+
+# A unit test as the README describes it: validateScope on a stack never synthesized renders the
+# constructs itself (grants, joined strings, JSON definitions) and reaches the verdicts synth reaches.
+cat > unit-test.js <<'JS'
+const assert = require('node:assert');
+const { App, Stack } = require('aws-cdk-lib');
+const iam = require('aws-cdk-lib/aws-iam');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const s3 = require('aws-cdk-lib/aws-s3');
+const sfn = require('aws-cdk-lib/aws-stepfunctions');
+const { BisChecks } = require('cdk-bis');
+
+const app = new App();
+const stack = new Stack(app, 'Orders');
+const bucket = new s3.Bucket(stack, 'Uploads', { enforceSSL: true });
+const fn = new lambda.Function(stack, 'Handler', {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('exports.handler = async () => {}'),
+  environment: { BUCKET: bucket.bucketName, INBOX: `s3://${bucket.bucketName}/in` },
+});
+bucket.grantRead(fn);
+const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+admin.addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
+new sfn.StateMachine(stack, 'Flow', {
+  definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Read', { parameters: { Bucket: bucket.bucketName } })),
+});
+const verdicts = (report) =>
+  report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`)).sort();
+const before = new BisChecks().validateScope(stack);
+assert.strictEqual(before.success, false);
+assert.ok(verdicts(before).includes('BIS-TR6 Orders/Admin/DefaultPolicy/Resource'), verdicts(before).join('\n'));
+app.synth();
+assert.deepStrictEqual(verdicts(new BisChecks().validateScope(stack)), verdicts(before));
+JS
+node unit-test.js || { echo "consumer smoke: validateScope before synth differs from the verdicts at synth" >&2; exit 1; }
+echo "consumer smoke: validateScope in a unit test (no synth) reaches the verdicts synth reaches"
