@@ -83,4 +83,9 @@ describe('the rule catalogue', () => {
     const committed = readFileSync(join(__dirname, '..', '..', 'docs', 'RULES.md'), 'utf8');
     expect(committed).toBe(renderRulesDoc(ALL_RULES));
   });
+
+  test("the README's opening counts the rules the pack holds", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme.match(/rule pack of (\d+) rules/)?.[1]).toBe(String(ALL_RULES.length));
+  });
 });
